@@ -1,0 +1,226 @@
+"""The `genskills` command line: a thin shell over the core.
+
+Exit codes: 0 success, 1 data does not conform (or is inconsistent), 2 bad input,
+3 store or reasoner failure.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import SETTINGS, load_settings
+from .errors import (ConfigError, GenskillsError, InputError, NotFoundError, QueryError,
+                     ReasoningError, StoreError, ValidationError)
+from .loading import load_sources, parse_files, shipped_data, shipped_shapes, validate_files
+from .ontology import reason as run_reasoner
+from .rdfio import subjects_of, union
+from .sources import SOURCES
+from .stats import collect
+from .store import open_store
+from .transfer import export as export_store
+
+EXIT_NOT_CONFORMANT = 1
+EXIT_BAD_INPUT = 2
+EXIT_FAILURE = 3
+
+_SETTING_HELP = "; ".join(f"{s.env}: {s.help}" for s in SETTINGS)
+
+
+def _exit_code(exc: GenskillsError) -> int:
+    if isinstance(exc, ValidationError):
+        return EXIT_NOT_CONFORMANT
+    if isinstance(exc, ReasoningError) and "inconsistent" in str(exc):
+        return EXIT_NOT_CONFORMANT
+    if isinstance(exc, (InputError, QueryError, NotFoundError, ConfigError)):
+        return EXIT_BAD_INPUT
+    return EXIT_FAILURE
+
+
+class _Steps:
+    """Progress over named steps, on stderr: a bar on a terminal, one line a step elsewhere."""
+
+    def __init__(self, label: str, total: int):
+        self._label = label
+        self._total = total
+        self._done = 0
+        self._bar = None
+        if sys.stderr.isatty():
+            self._bar = click.progressbar(length=total, label=label, file=sys.stderr,
+                                          item_show_func=lambda s: s, show_eta=False)
+            self._bar.__enter__()
+
+    def __call__(self, step: str) -> None:
+        self._done += 1
+        if self._bar is None:
+            click.echo(f"{self._label} [{min(self._done, self._total)}/{self._total}] {step}", err=True)
+            return
+        if self._done > 1:
+            self._bar.update(1)
+        self._bar.current_item = step
+        self._bar.render_progress()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.update(self._bar.length - self._bar.pos)
+            self._bar.current_item = "done"
+            self._bar.__exit__(None, None, None)
+
+
+@click.group(help=f"genskills: the knowledge graph of genomic-medicine skills, roles and courses.\n\n"
+                  f"Settings can also come from the environment: {_SETTING_HELP}.")
+@click.version_option(__version__, prog_name="genskills")
+@click.option("--root", type=click.Path(file_okay=False), help="Project folder with ontology/, shapes/, data/.")
+@click.option("--store", "store_path", type=click.Path(file_okay=False), help="Folder of the embedded store.")
+@click.option("--endpoint", help="Query URL of a remote SPARQL 1.1 endpoint to use as the store.")
+@click.option("--update-endpoint", help="Update URL of that endpoint (default: the query URL).")
+@click.pass_context
+def cli(ctx: click.Context, root, store_path, endpoint, update_endpoint) -> None:
+    ctx.obj = dict(root=root, store_path=store_path, endpoint=endpoint, update_endpoint=update_endpoint)
+
+
+def _settings(ctx: click.Context):
+    return load_settings(**ctx.obj)
+
+
+@cli.command(help="Build or rebuild the store from ontology/, shapes/ and data/, then print a summary. "
+                  "SOURCES limits the rebuild to some graphs: " + ", ".join(s.name for s in SOURCES) + ".")
+@click.argument("sources", nargs=-1)
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", help="Language of messages.")
+@click.pass_context
+def load(ctx: click.Context, sources, lang) -> None:
+    settings = _settings(ctx)
+    store = open_store(settings)
+    names = list(sources) or None
+    total = sum(len(s.files(settings.root)) for s in SOURCES if names is None or s.name in names) + 2
+    steps = _Steps("loading", total)
+    started = time.perf_counter()
+    try:
+        summary = load_sources(store, settings.root, names, progress=steps)
+    finally:
+        steps.close()
+    elapsed = time.perf_counter() - started
+    click.echo(f"loaded into {store.description} in {elapsed:.1f} s "
+               + ", ".join(f"{k} {v:.1f} s" for k, v in summary.seconds.items()))
+    click.echo("validation: " + summary.report.summary(lang))
+    click.echo(collect(store).to_text())
+
+
+@cli.command(help="Validate FILES (default: the shipped ontology and data) against the SHACL shapes. "
+                  "Exit 0 conforms (warnings allowed), 1 does not, 2 bad input.")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "ttl"]), default="text")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", help="Language of messages.")
+@click.option("--shapes", "shapes_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Shapes file(s) to use instead of the shipped shapes/.")
+@click.pass_context
+def validate(ctx: click.Context, files, fmt, lang, shapes_files) -> None:
+    settings = _settings(ctx)
+    total = sum(len(s.files(settings.root)) for s in SOURCES) + len(files) + len(shapes_files) + 1
+    steps = _Steps("validating", total)
+    try:
+        shapes = union(p.graph for p in parse_files(map(Path, shapes_files), steps)) if shapes_files \
+            else shipped_shapes(settings.root, steps)
+        shipped = shipped_data(settings.root, steps)
+        if files:
+            given = parse_files(map(Path, files), steps)
+            given_paths = {p.path.resolve() for p in given}
+            context = [p for p in shipped if p.path.resolve() not in given_paths]
+            report = validate_files(given, context, shapes, steps)
+            # Report on what the given files define, not on the shipped context.
+            report = report.only_for({str(s) for p in given for s in subjects_of(p.graph)})
+        else:
+            report = validate_files(shipped, [], shapes, steps)
+    finally:
+        steps.close()
+    if fmt == "json":
+        click.echo(report.to_json(lang))
+    elif fmt == "ttl":
+        click.echo(report.to_turtle())
+    else:
+        click.echo(report.to_text(lang))
+    ctx.exit(0 if report.conforms else EXIT_NOT_CONFORMANT)
+
+
+@cli.command(help="Run a SPARQL query from FILE (or - for standard input) on the store.")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table")
+@click.pass_context
+def query(ctx: click.Context, file, fmt) -> None:
+    store = open_store(_settings(ctx), read_only=False)
+    result = store.query(file.read())
+    click.echo(result.render(fmt), nl=not result.render(fmt).endswith("\n"))
+
+
+@cli.command(help="Export the whole dataset, or one graph, as RDF.")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "xml"]),
+              default="trig", show_default=True)
+@click.option("--graph", help="A source name (" + ", ".join(s.name for s in SOURCES)
+                              + "), 'inferred', or a graph IRI; default: every graph.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
+@click.pass_context
+def export(ctx: click.Context, fmt, graph, output) -> None:
+    store = open_store(_settings(ctx))
+    if output:
+        target = Path(output)
+        partial = target.with_name(target.name + ".partial")
+        with partial.open("wb") as out:
+            export_store(store, out, fmt, graph=graph)
+        partial.replace(target)   # never leave a half-written export under the real name
+    else:
+        export_store(store, sys.stdout.buffer, fmt, graph=graph)
+        sys.stdout.buffer.flush()
+
+
+@cli.command(help="Check with the HermiT reasoner that the ontology (and the shipped data) is consistent, "
+                  "and summarise the inferred facts. Exit 1 if inconsistent.")
+@click.option("--ontology-only", is_flag=True, help="Reason on the ontology alone, without the data.")
+@click.pass_context
+def reason(ctx: click.Context, ontology_only) -> None:
+    settings = _settings(ctx)
+    steps = _Steps("reasoning", 2)
+    try:
+        steps("parse")
+        parsed = [p for p in shipped_data(settings.root)
+                  if not ontology_only or p.path.parent.name == "ontology"]
+        steps("HermiT")
+        summary = run_reasoner(union(p.graph for p in parsed))
+    finally:
+        steps.close()
+    click.echo(summary.to_text())
+    ctx.exit(0 if summary.consistent else EXIT_NOT_CONFORMANT)
+
+
+@cli.command(help="Counts of instances per class and triples per graph in the store.")
+@click.pass_context
+def stats(ctx: click.Context) -> None:
+    click.echo(collect(open_store(_settings(ctx))).to_text())
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        # Without standalone mode, click returns the code given to ctx.exit() instead of exiting.
+        code = cli.main(args=argv, prog_name="genskills", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_BAD_INPUT)
+    except click.exceptions.Abort:
+        sys.exit(EXIT_FAILURE)
+    except ValidationError as exc:
+        click.echo(exc.report.to_text(), err=True)
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_NOT_CONFORMANT)
+    except GenskillsError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(_exit_code(exc))
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""The one exception hierarchy of genskills.
+
+Core errors carry a message for people and the facts behind it (file, line, focus
+node); they know nothing of HTTP statuses or exit codes, which the shells set.
+"""
+
+from __future__ import annotations
+
+
+class GenskillsError(Exception):
+    """Base of all genskills errors."""
+
+
+class ConfigError(GenskillsError):
+    """A setting is missing or has a wrong value; the message names the setting."""
+
+
+class InputError(GenskillsError):
+    """A file or argument cannot be read: syntax error, unknown format, missing file.
+
+    ``path`` and ``line`` say where, when they are known.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None):
+        where = ""
+        if path is not None:
+            where = f"{path}:{line}: " if line is not None else f"{path}: "
+        super().__init__(where + message)
+        self.path = path
+        self.line = line
+        self.detail = message
+
+
+class NotFoundError(GenskillsError):
+    """No such source, graph, query or resource."""
+
+
+class QueryError(GenskillsError):
+    """Malformed SPARQL or a bad query parameter."""
+
+
+class ValidationError(GenskillsError):
+    """Data does not conform to the SHACL shapes; ``report`` holds every result."""
+
+    def __init__(self, message: str, *, report):
+        super().__init__(message)
+        self.report = report
+
+
+class ReasoningError(GenskillsError):
+    """The OWL reasoner found the ontology inconsistent, or could not run."""
+
+
+class StoreError(GenskillsError):
+    """The store failed: I/O, lock, or remote endpoint down."""

@@ -1,0 +1,110 @@
+"""Reading RDF files into rdflib graphs, with errors that say where."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import rdflib
+from rdflib import Dataset, Graph, URIRef
+
+from .errors import InputError
+from .formats import RdfFormat, format_for_path
+from .namespaces import PREFIXES
+
+
+def parse_file(path: Path | str, *, fmt: RdfFormat | None = None) -> Graph:
+    """Parse one RDF file into a new graph (quad formats: the union of their graphs).
+
+    :raises InputError: the file is missing or is not valid RDF; the message names the
+        file, the line and column where known, and what the parser expected.
+    """
+    path = Path(path)
+    fmt = fmt or format_for_path(str(path))
+    if not path.is_file():
+        raise InputError("no such file", path=str(path))
+    try:
+        if fmt.holds_graphs:
+            dataset = Dataset()
+            dataset.parse(path, format=fmt.rdflib_name)
+            graph = Graph()
+            for s, p, o, _ in dataset.quads((None, None, None, None)):
+                graph.add((s, p, o))
+        else:
+            graph = Graph()
+            graph.parse(path, format=fmt.rdflib_name)
+    except Exception as exc:  # rdflib raises many unrelated types for bad syntax
+        raise _syntax_error(path, fmt, exc) from exc
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri, override=False)
+    return graph
+
+
+def _syntax_error(path: Path, fmt: RdfFormat, exc: Exception) -> InputError:
+    """The clearest message we can give for a file rdflib refused.
+
+    Oxigraph's parsers report line and column precisely, so ask them first, and fall
+    back on rdflib's own message.
+    """
+    import pyoxigraph  # only to locate the error; the store layer owns pyoxigraph otherwise
+
+    try:
+        for _ in pyoxigraph.parse(path=str(path), format=getattr(pyoxigraph.RdfFormat, fmt.oxigraph_name)):
+            pass
+    except SyntaxError as ox_exc:
+        message = re.sub(r"\s*\([^()]*, line \d+\)$", "", str(ox_exc))
+        return InputError(f"invalid {fmt.key.upper()} syntax: {message}", path=str(path),
+                          line=getattr(ox_exc, "lineno", None))
+    except (ValueError, OSError):
+        pass
+    line = getattr(exc, "lines", None)
+    line = line + 1 if isinstance(line, int) else None
+    detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return InputError(f"invalid {fmt.key.upper()} syntax: {detail}", path=str(path), line=line)
+
+
+def subject_lines(path: Path) -> dict[str, int]:
+    """Line where each subject's block starts in a Turtle file, keyed by full IRI.
+
+    Used to point a validation message at the line a data owner must edit. Only lines
+    that start a statement (a name in the first column) count.
+    """
+    prefixes: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return lines
+    prefix_re = re.compile(r"^@?prefix\s+([\w-]*):\s*<([^>]*)>", re.IGNORECASE)
+    name_re = re.compile(r"^(?:<([^>]+)>|([\w-]*):([^\s;,]*))\s")
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = prefix_re.match(line)
+        if match:
+            prefixes[match.group(1)] = match.group(2)
+            continue
+        match = name_re.match(line)
+        if not match:
+            continue
+        if match.group(1):
+            iri = match.group(1)
+        elif match.group(2) in prefixes:
+            iri = prefixes[match.group(2)] + match.group(3)
+        else:
+            continue
+        lines.setdefault(iri, number)
+    return lines
+
+
+def union(graphs) -> Graph:
+    """One graph holding the triples of all ``graphs``."""
+    merged = Graph()
+    for graph in graphs:
+        for triple in graph:
+            merged.add(triple)
+    for prefix, iri in PREFIXES.items():
+        merged.bind(prefix, iri, override=False)
+    return merged
+
+
+def subjects_of(graph: Graph) -> set[URIRef]:
+    return {s for s in graph.subjects() if isinstance(s, rdflib.URIRef)}

@@ -1,0 +1,118 @@
+"""Query results independent of the store behind them, and their renderings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .errors import InputError
+from .namespaces import compact
+
+RESULT_FORMATS = ("table", "json", "csv", "tsv")
+
+
+@dataclass
+class QueryResult:
+    """A SELECT table, an ASK boolean or a CONSTRUCT/DESCRIBE graph."""
+
+    kind: str                                   # "select", "ask" or "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def column(self, name: str) -> list[Node | None]:
+        index = self.variables.index(name)
+        return [row[index] for row in self.rows]
+
+    def render(self, fmt: str) -> str:
+        """The result as ``table``, ``json`` (SPARQL 1.1 JSON), ``csv`` or ``tsv``.
+
+        Graph results render as Turtle whatever ``fmt`` is, except ``json`` (JSON-LD).
+        """
+        if fmt not in RESULT_FORMATS:
+            raise InputError(f"unknown result format {fmt!r}; use one of {', '.join(RESULT_FORMATS)}")
+        if self.kind == "graph":
+            return self.graph.serialize(format="json-ld" if fmt == "json" else "turtle")
+        if self.kind == "ask":
+            if fmt == "json":
+                return json.dumps({"head": {}, "boolean": self.boolean})
+            return "true" if self.boolean else "false"
+        return {"table": _table, "json": _json, "csv": _csv, "tsv": _tsv}[fmt](self)
+
+
+def _cell(term: Node | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return compact(str(term))
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal) and term.language:
+        return f"{term}@{term.language}"
+    return str(term)
+
+
+def _table(result: QueryResult) -> str:
+    header = list(result.variables)
+    body = [[_cell(t) for t in row] for row in result.rows]
+    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+    lines = [" | ".join(h.ljust(w) for h, w in zip(header, widths)),
+             "-+-".join("-" * w for w in widths)]
+    lines += [" | ".join(c.ljust(w) for c, w in zip(r, widths)) for r in body]
+    lines.append(f"({len(body)} row{'s' if len(body) != 1 else ''})")
+    return "\n".join(lines)
+
+
+def term_to_json(term: Node) -> dict:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def term_from_json(cell: dict) -> Node:
+    """An rdflib term from a SPARQL 1.1 JSON results binding."""
+    kind = cell["type"]
+    if kind == "uri":
+        return URIRef(cell["value"])
+    if kind == "bnode":
+        return BNode(cell["value"])
+    if kind in ("literal", "typed-literal"):
+        return Literal(cell["value"], lang=cell.get("xml:lang"), datatype=cell.get("datatype"))
+    raise InputError(f"unsupported term type {kind!r} in SPARQL JSON results")
+
+
+def _json(result: QueryResult) -> str:
+    bindings = [{v: term_to_json(t) for v, t in zip(result.variables, row) if t is not None}
+                for row in result.rows]
+    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}},
+                      ensure_ascii=False, indent=1)
+
+
+def _csv(result: QueryResult) -> str:
+    # SPARQL 1.1 CSV: plain values, IRIs in full, no language tags.
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow(["" if t is None else (f"_:{t}" if isinstance(t, BNode) else str(t)) for t in row])
+    return out.getvalue()
+
+
+def _tsv(result: QueryResult) -> str:
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    for row in result.rows:
+        lines.append("\t".join("" if t is None else t.n3() for t in row))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,381 @@
+"""The store layer: the embedded on-disk Oxigraph store and a remote SPARQL 1.1 endpoint.
+
+This is the only module that imports pyoxigraph. Both stores offer the same interface
+(``Store``) and the same guarantee: ``replace_graphs`` swaps named graphs in one
+transaction, so a reader sees either the old content or the new, never a mix.
+
+How the swap works, on both stores: the new triples are first written to staging
+graphs (``.../graph/staging/<run>/<name>``), then one SPARQL Update request moves
+every staging graph onto its target and rebuilds the derived graph. A SPARQL Update
+request is one transaction in Oxigraph (embedded and server). If anything fails
+before that request, only staging graphs were written; they are dropped then, or at
+the start of the next load.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import urllib.error
+import uuid
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+
+from .errors import QueryError, StoreError
+from .formats import RdfFormat
+from .namespaces import GRAPH, INFERRED_GRAPH, ONTOLOGY_IRI, STAGING_PREFIX
+from .results import QueryResult, term_from_json
+
+ONTOLOGY_GRAPH = str(GRAPH["ontology"])
+
+
+def derive_update() -> str:
+    """The SPARQL Update that rebuilds the derived graph from all the others.
+
+    It adds, only where not already stated: the inverse of every link whose property
+    has an ``owl:inverseOf`` in the ontology, ``skos:narrower``/``skos:broader`` both
+    ways, and the super-classes of every typed resource, so that queries can follow
+    links in either direction without knowing which one the data states.
+    """
+    inferred = f"<{INFERRED_GRAPH}>"
+    ontology = f"<{ONTOLOGY_GRAPH}>"
+    not_derived = f'FILTER(?g != {inferred} && !STRSTARTS(STR(?g), "{STAGING_PREFIX}"))'
+    # Full IRIs, no PREFIX: the update is appended after other operations, and a
+    # prologue in the middle of a request is refused by some parsers (Oxigraph's).
+    return f"""
+DROP SILENT GRAPH {inferred} ;
+INSERT {{ GRAPH {inferred} {{ ?o ?inverse ?s }} }} WHERE {{
+  {{ GRAPH {ontology} {{ ?p <http://www.w3.org/2002/07/owl#inverseOf> ?inverse }} }}
+  UNION {{ GRAPH {ontology} {{ ?inverse <http://www.w3.org/2002/07/owl#inverseOf> ?p }} }}
+  UNION {{ VALUES (?p ?inverse) {{ ({SKOS.broader.n3()} {SKOS.narrower.n3()}) ({SKOS.narrower.n3()} {SKOS.broader.n3()})
+                                  ({SKOS.topConceptOf.n3()} {SKOS.hasTopConcept.n3()})
+                                  ({SKOS.hasTopConcept.n3()} {SKOS.topConceptOf.n3()}) }} }}
+  GRAPH ?g {{ ?s ?p ?o }} {not_derived}
+  FILTER(!isLiteral(?o))
+  FILTER NOT EXISTS {{ GRAPH ?any {{ ?o ?inverse ?s }} }}
+}} ;
+INSERT {{ GRAPH {inferred} {{ ?x a ?super }} }} WHERE {{
+  GRAPH {ontology} {{ ?class <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?super }}
+  FILTER(isIRI(?super))
+  GRAPH ?g {{ ?x a ?class }} {not_derived}
+  FILTER NOT EXISTS {{ GRAPH ?any {{ ?x a ?super }} }}
+}}
+"""
+
+
+class Store(Protocol):
+    """What genskills needs of a store."""
+
+    description: str
+
+    def query(self, sparql: str) -> QueryResult:
+        """Run a SPARQL 1.1 query; the default graph is the union of all graphs.
+
+        :raises QueryError: the query is malformed (message with line and column).
+        :raises StoreError: the store failed.
+        """
+
+    def graph_names(self) -> list[str]:
+        """Names of the non-empty named graphs, staging graphs excluded, sorted."""
+
+    def read_graph(self, graph: str) -> Graph:
+        """A copy of one named graph in memory (empty if it does not exist)."""
+
+    def count(self, graph: str | None = None) -> int:
+        """Number of triples in one graph, or quads in the whole store."""
+
+    def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
+        """Replace the content of each named graph and rebuild the derived graph, atomically."""
+
+    def drop_graphs(self, names: list[str]) -> None:
+        """Drop named graphs and rebuild the derived graph, atomically."""
+
+    def dump(self, output: BinaryIO, fmt: RdfFormat, *, graph: str | None = None) -> None:
+        """Write one graph, or the whole dataset, to ``output``.
+
+        A triple format (Turtle, N-Triples, RDF/XML) of the whole dataset holds the
+        merge of all graphs; a quad format keeps the graph names.
+        """
+
+
+def _commit_update(staged: Mapping[str, str]) -> str:
+    moves = [f"MOVE SILENT GRAPH <{stage}> TO GRAPH <{target}>" for target, stage in staged.items()]
+    return " ;\n".join(moves) + " ;\n" + derive_update()
+
+
+def _ntriples(graph: Graph) -> str:
+    return graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+
+
+# ---------------------------------------------------------------------------------
+# Embedded store
+
+
+def _to_rdflib(term):
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if datatype == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise StoreError(f"unsupported RDF term in a result: {term!r}")
+
+
+def _ox_graph(graph: str | None):
+    return ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+
+
+class OxigraphStore:
+    """The embedded store: pyoxigraph on disk (``path``) or in memory (``path=None``)."""
+
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False):
+        self.path = None if path is None else Path(path)
+        try:
+            if self.path is None:
+                self._ox = ox.Store()
+            elif read_only:
+                self._ox = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._ox = ox.Store(str(self.path))
+        except OSError as exc:
+            hint = " (is another genskills process using it?)" if "lock" in str(exc).lower() else ""
+            raise StoreError(f"cannot open the store at {self.path}: {exc}{hint}") from exc
+        self.description = f"embedded Oxigraph store at {self.path}" if self.path else "in-memory Oxigraph store"
+
+    def query(self, sparql: str) -> QueryResult:
+        try:
+            answer = self._ox.query(sparql, use_default_graph_as_union=True)
+            if isinstance(answer, ox.QueryBoolean):
+                return QueryResult("ask", boolean=bool(answer))
+            if isinstance(answer, ox.QueryTriples):
+                graph = Graph()
+                for triple in answer:
+                    graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
+                return QueryResult("graph", graph=graph)
+            names = [v.value for v in answer.variables]
+            rows = [tuple(_to_rdflib(solution[i]) for i in range(len(names))) for solution in answer]
+            return QueryResult("select", variables=names, rows=rows)
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"{self.description}: {exc}") from exc
+
+    def _update(self, sparql: str) -> None:
+        try:
+            self._ox.update(sparql)
+        except SyntaxError as exc:  # our own updates: a bug, not user input
+            raise StoreError(f"internal update rejected: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"{self.description}: {exc}") from exc
+
+    def graph_names(self) -> list[str]:
+        names = [g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode)]
+        return sorted(n for n in names if not n.startswith(STAGING_PREFIX)
+                      and next(self._ox.quads_for_pattern(None, None, None, ox.NamedNode(n)), None))
+
+    def read_graph(self, graph: str) -> Graph:
+        out = Graph()
+        for quad in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            out.add((_to_rdflib(quad.subject), _to_rdflib(quad.predicate), _to_rdflib(quad.object)))
+        return out
+
+    def count(self, graph: str | None = None) -> int:
+        if graph is None:
+            return len(self._ox)
+        return sum(1 for _ in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def _drop_stale_staging(self) -> None:
+        for name in list(self._ox.named_graphs()):
+            if isinstance(name, ox.NamedNode) and name.value.startswith(STAGING_PREFIX):
+                self._ox.remove_graph(name)
+
+    def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
+        run = uuid.uuid4().hex
+        staged = {target: f"{STAGING_PREFIX}{run}/{i}" for i, target in enumerate(graphs)}
+        try:
+            self._drop_stale_staging()
+            for target, graph in graphs.items():
+                self._ox.load(_ntriples(graph).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                              to_graph=ox.NamedNode(staged[target]))
+            self._update(_commit_update(staged))
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"{self.description}: load failed, nothing changed: {exc}") from exc
+        finally:
+            self._drop_stale_staging()
+        self._ox.flush()
+
+    def drop_graphs(self, names: list[str]) -> None:
+        drops = " ;\n".join(f"DROP SILENT GRAPH <{n}>" for n in names)
+        self._update(drops + " ;\n" + derive_update())
+        self._ox.flush()
+
+    def dump(self, output: BinaryIO, fmt: RdfFormat, *, graph: str | None = None) -> None:
+        ox_format = getattr(ox.RdfFormat, fmt.oxigraph_name)
+        try:
+            if fmt.holds_graphs:
+                # Quad formats keep the graph names, for one graph as for all.
+                names = [graph] if graph is not None else self.graph_names()
+                quads = (q for name in names
+                         for q in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+                ox.serialize(quads, output, format=ox_format)
+            elif graph is not None:
+                self._ox.dump(output, format=ox_format, from_graph=ox.NamedNode(graph))
+            else:
+                merged = self._ox.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+                                        f'FILTER(!STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}')
+                merged.serialize(output, format=ox_format)
+        except OSError as exc:
+            raise StoreError(f"{self.description}: export failed: {exc}") from exc
+
+
+# ---------------------------------------------------------------------------------
+# Remote SPARQL 1.1 endpoint
+
+
+class EndpointStore:
+    """A remote SPARQL 1.1 endpoint (Oxigraph server, Fuseki, GraphDB, Virtuoso...).
+
+    Queries go to ``query_url``, updates to ``update_url``. The endpoint's default
+    graph must be the union of its named graphs (``oxigraph serve --union-default-graph``,
+    Fuseki ``tdb2:unionDefaultGraph``; Virtuoso does it by default) for ad-hoc
+    queries to see the data; genskills' own queries name their graphs.
+    """
+
+    def __init__(self, query_url: str, update_url: str | None = None, *, timeout: float = 60.0):
+        self.query_url = query_url
+        self.update_url = update_url or query_url
+        self.timeout = timeout
+        self.description = f"SPARQL endpoint {query_url}"
+
+    def _wrapper(self, url: str, sparql: str):
+        from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+
+        wrapper = SPARQLWrapper(url)
+        wrapper.setMethod(POST)
+        wrapper.setRequestMethod(URLENCODED)
+        wrapper.setTimeout(int(self.timeout))
+        with warnings.catch_warnings():
+            # SPARQLWrapper guesses the query form with a regular expression and warns
+            # when it cannot; the endpoint is the judge of syntax, so let it answer.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            wrapper.setQuery(sparql)
+        return wrapper
+
+    def _call(self, wrapper):
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+        try:
+            response = wrapper.query().response
+            try:
+                return response.read()
+            finally:
+                response.close()
+        except QueryBadFormed as exc:
+            raise QueryError(f"invalid SPARQL: {_endpoint_message(exc)}") from exc
+        except SPARQLWrapperException as exc:
+            raise StoreError(f"{self.description}: {_endpoint_message(exc)}") from exc
+        except (urllib.error.URLError, OSError) as exc:
+            raise StoreError(f"{self.description} cannot be reached: {exc}") from exc
+
+    def query(self, sparql: str) -> QueryResult:
+        from SPARQLWrapper import JSON, N3
+
+        wrapper = self._wrapper(self.query_url, sparql)
+        kind = wrapper.queryType
+        if kind in ("CONSTRUCT", "DESCRIBE"):
+            wrapper.setReturnFormat(N3)
+            wrapper.addCustomHttpHeader("Accept", "application/n-triples")
+            body = self._call(wrapper)
+            graph = Graph()
+            graph.parse(data=body, format="nt")
+            return QueryResult("graph", graph=graph)
+        wrapper.setReturnFormat(JSON)
+        body = json.loads(self._call(wrapper))
+        if "boolean" in body:
+            return QueryResult("ask", boolean=bool(body["boolean"]))
+        names = body["head"].get("vars", [])
+        rows = [tuple(term_from_json(b[v]) if v in b else None for v in names)
+                for b in body["results"]["bindings"]]
+        return QueryResult("select", variables=names, rows=rows)
+
+    def _update(self, sparql: str) -> None:
+        wrapper = self._wrapper(self.update_url, sparql)
+        wrapper.queryType = "INSERT"   # any update keyword: SPARQLWrapper then sends `update=`
+        wrapper.isSparqlUpdateRequest = lambda: True
+        self._call(wrapper)
+
+    def graph_names(self) -> list[str]:
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(str(g) for (g,) in result.rows if not str(g).startswith(STAGING_PREFIX))
+
+    def read_graph(self, graph: str) -> Graph:
+        return self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").graph
+
+    def count(self, graph: str | None = None) -> int:
+        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
+        (n,), = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}").rows
+        return int(n)
+
+    def _drop_stale_staging(self) -> None:
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                            f'FILTER(STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}')
+        if result.rows:
+            self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for (g,) in result.rows))
+
+    def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
+        run = uuid.uuid4().hex
+        staged = {target: f"{STAGING_PREFIX}{run}/{i}" for i, target in enumerate(graphs)}
+        try:
+            self._drop_stale_staging()
+            for target, graph in graphs.items():
+                if len(graph):
+                    # One request per graph keeps each blank node within one INSERT DATA.
+                    self._update(f"INSERT DATA {{ GRAPH <{staged[target]}> {{\n{_ntriples(graph)}}} }}")
+            self._update(_commit_update(staged))
+        finally:
+            self._drop_stale_staging()
+
+    def drop_graphs(self, names: list[str]) -> None:
+        drops = " ;\n".join(f"DROP SILENT GRAPH <{n}>" for n in names)
+        self._update(drops + " ;\n" + derive_update())
+
+    def dump(self, output: BinaryIO, fmt: RdfFormat, *, graph: str | None = None) -> None:
+        if not fmt.holds_graphs:
+            where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else (
+                f'GRAPH ?g {{ ?s ?p ?o }} FILTER(!STRSTARTS(STR(?g), "{STAGING_PREFIX}"))')
+            content = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}").graph
+            output.write(content.serialize(format=fmt.rdflib_name, encoding="utf-8"))
+            return
+        dataset = Dataset()
+        for name in [graph] if graph is not None else self.graph_names():
+            target = dataset.graph(URIRef(name))
+            for triple in self.read_graph(name):
+                target.add(triple)
+        output.write(dataset.serialize(format=fmt.rdflib_name, encoding="utf-8"))
+
+
+def _endpoint_message(exc: Exception) -> str:
+    text = str(exc)
+    # SPARQLWrapper appends the whole response; keep the endpoint's own words.
+    return text.split("Response:\n", 1)[-1].strip().strip("b'\"") or text
+
+
+def open_store(settings, *, read_only: bool = False) -> Store:
+    """The store the settings name: the remote endpoint if one is set, else the embedded one."""
+    if settings.endpoint:
+        return EndpointStore(settings.endpoint, settings.update_endpoint)
+    return OxigraphStore(settings.store_path, read_only=read_only)

@@ -1,0 +1,91 @@
+"""Shared fixtures: real stores on disk, a real `oxigraph serve` process, the shipped data."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from genskills.loading import load_sources
+from genskills.store import EndpointStore, OxigraphStore
+
+ROOT = Path(__file__).resolve().parents[1]
+#: ../shared/domain beside the checkout: the verified facts the data was built from.
+#: CI lays a copy of shared/ beside its clone; tests that need it skip without it.
+DOMAIN = ROOT.parent / "shared" / "domain"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def oxigraph_binary() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(found).exists():
+        pytest.fail("the `oxigraph` binary (PyPI package oxigraph, in the test extra) is not installed")
+    return found
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real Oxigraph SPARQL server on 127.0.0.1, for the remote-store tests."""
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph-server")
+    process = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+         "--union-default-graph"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).read()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"oxigraph serve did not start: {process.stderr.read().decode()[-2000:]}")
+            time.sleep(0.1)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+    process.stderr.close()
+
+
+@pytest.fixture(params=["embedded", "endpoint"])
+def any_store(request, tmp_path):
+    """An empty store of each implementation: the same tests run on both."""
+    if request.param == "embedded":
+        yield OxigraphStore(tmp_path / "store")
+        return
+    base = request.getfixturevalue("oxigraph_server")
+    store = EndpointStore(f"{base}/query", f"{base}/update")
+    store._update("DROP ALL")
+    yield store
+    store._update("DROP ALL")
+
+
+@pytest.fixture(scope="session")
+def loaded_store(tmp_path_factory):
+    """An embedded store on disk loaded once with every shipped source (read-only use)."""
+    store = OxigraphStore(tmp_path_factory.mktemp("loaded") / "store")
+    summary = load_sources(store, ROOT)
+    store.load_summary = summary
+    return store
+
+
+@pytest.fixture
+def project_copy(tmp_path):
+    """A copy of ontology/, shapes/ and data/ that a test may break."""
+    root = tmp_path / "project"
+    for folder in ("ontology", "shapes", "data"):
+        shutil.copytree(ROOT / folder, root / folder)
+    return root
