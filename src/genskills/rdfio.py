@@ -46,17 +46,12 @@ def _syntax_error(path: Path, fmt: RdfFormat, exc: Exception) -> InputError:
     Oxigraph's parsers report line and column precisely, so ask them first, and fall
     back on rdflib's own message.
     """
-    import pyoxigraph  # only to locate the error; the store layer owns pyoxigraph otherwise
+    from .store import locate_syntax_error
 
-    try:
-        for _ in pyoxigraph.parse(path=str(path), format=getattr(pyoxigraph.RdfFormat, fmt.oxigraph_name)):
-            pass
-    except SyntaxError as ox_exc:
-        message = re.sub(r"\s*\([^()]*, line \d+\)$", "", str(ox_exc))
-        return InputError(f"invalid {fmt.key.upper()} syntax: {message}", path=str(path),
-                          line=getattr(ox_exc, "lineno", None))
-    except (ValueError, OSError):
-        pass
+    located = locate_syntax_error(path, fmt)
+    if located is not None:
+        message, line = located
+        return InputError(f"invalid {fmt.key.upper()} syntax: {message}", path=str(path), line=line)
     line = getattr(exc, "lines", None)
     line = line + 1 if isinstance(line, int) else None
     detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__

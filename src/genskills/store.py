@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import urllib.error
 import uuid
 import warnings
@@ -372,6 +373,19 @@ def _endpoint_message(exc: Exception) -> str:
     text = str(exc)
     # SPARQLWrapper appends the whole response; keep the endpoint's own words.
     return text.split("Response:\n", 1)[-1].strip().strip("b'\"") or text
+
+
+def locate_syntax_error(path: Path, fmt: RdfFormat) -> tuple[str, int | None] | None:
+    """Oxigraph's message and line for the first syntax error in an RDF file, if it finds one."""
+    try:
+        for _ in ox.parse(path=str(path), format=getattr(ox.RdfFormat, fmt.oxigraph_name)):
+            pass
+    except SyntaxError as exc:
+        # Oxigraph appends "(file, line N)"; the caller names the file itself.
+        return re.sub(r"\s*\([^()]*, line \d+\)$", "", str(exc)), getattr(exc, "lineno", None)
+    except (ValueError, OSError):
+        return None
+    return None
 
 
 def open_store(settings, *, read_only: bool = False) -> Store:

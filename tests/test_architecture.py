@@ -1,0 +1,30 @@
+"""Which module may import what: the boundaries the design relies on."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "src" / "genskills"
+#: library -> the only modules allowed to import it
+OWNERS = {"pyoxigraph": {"store.py"}, "owlready2": {"ontology.py"}, "pyshacl": {"validation.py"},
+          "SPARQLWrapper": {"store.py"}, "click": {"cli.py"}, "flask": set()}
+
+
+def imported(path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("library", sorted(OWNERS))
+def test_only_its_owner_imports(library):
+    users = {p.name for p in PACKAGE.rglob("*.py") if library in imported(p)}
+    assert users <= OWNERS[library], f"{library} imported by {sorted(users - OWNERS[library])}"
