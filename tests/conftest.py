@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -32,6 +33,16 @@ def oxigraph_binary() -> str:
     if not Path(found).exists():
         pytest.fail("the `oxigraph` binary (PyPI package oxigraph, in the test extra) is not installed")
     return found
+
+
+def domain_file(name: str) -> Path:
+    """A file of ../shared/domain; skipped without it, except in CI, where it must be there."""
+    path = DOMAIN / name
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing: CI lays shared/ beside the clone")
+        pytest.skip(f"{path} is not beside this checkout")
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -88,28 +88,39 @@ def test_query_syntax_error_exits_2_with_position(cli_store, tmp_path):
     assert "Traceback" not in done.stderr
 
 
+@pytest.fixture(scope="module")
+def store_content(cli_store):
+    """What the store holds, read through the store layer, not through export."""
+    from genskills.store import OxigraphStore
+
+    store = OxigraphStore(cli_store[0], read_only=True)
+    content = {name: store.read_graph(name) for name in store.graph_names()}
+    del store
+    return content
+
+
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "nq", "trig", "jsonld", "xml"])
-def test_export_whole_dataset_reimports_isomorphic(cli_store, tmp_path, fmt):
+def test_export_whole_dataset_reimports_isomorphic(cli_store, store_content, tmp_path, fmt):
+    from genskills.formats import rdf_format
+
     store, _ = cli_store
     target = tmp_path / f"export.{fmt}"
     done = run("export", "--format", fmt, "--output", str(target), store=store)
     assert done.returncode == 0, done.stderr
-    reference = run("export", "--format", "nq", store=store).stdout
-    expected = Dataset()
-    expected.parse(data=reference, format="nquads")
-    from genskills.formats import rdf_format
+    assert not list(tmp_path.glob("*.partial"))
     rdflib_name = rdf_format(fmt).rdflib_name
+    assert len(store_content) == 7   # 6 sources + the derived graph
     if rdf_format(fmt).holds_graphs:
         back = Dataset()
         back.parse(target, format=rdflib_name)
-        names = {str(g.identifier) for g in expected.graphs() if len(g)}
-        assert names == {str(g.identifier) for g in back.graphs() if len(g)}
-        for name in names:
-            assert isomorphic(expected.graph(name), back.graph(name)), name
+        assert {str(g.identifier) for g in back.graphs() if len(g)} == set(store_content)
+        for name, graph in store_content.items():
+            assert isomorphic(back.graph(name), graph), name
     else:
         merged = Graph()
-        for s, p, o, _ in expected.quads():
-            merged.add((s, p, o))
+        for graph in store_content.values():
+            for triple in graph:
+                merged.add(triple)
         back = Graph().parse(target, format=rdflib_name)
         assert isomorphic(merged, back)
 
@@ -186,8 +197,85 @@ def test_bad_setting_is_named(tmp_path):
     assert done.returncode == 2 and "GENSKILLS_ENDPOINT" in done.stderr
 
 
-def test_main_job_from_another_folder(tmp_path, cli_store):
-    """The installed command finds the project's files wherever it is started."""
+def test_project_files_are_found_from_another_folder(tmp_path):
+    """The installed command finds ontology/, shapes/ and data/ wherever it is started."""
+    done = run("validate", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["conforms"] is True
+
+
+def test_failed_load_shows_violations_in_french_and_writes_nothing(tmp_path, project_copy):
+    store = tmp_path / "store"
+    assert run("--root", str(project_copy), "load", store=store).returncode == 0
+    before = run("export", "--format", "nq", store=store).stdout
+    courses = project_copy / "data" / "catalogue" / "courses-real.ttl"
+    text = courses.read_text(encoding="utf-8")
+    courses.write_text(text.replace("gsk:hasTrainingType gskd:type-diu", "gsk:hasTrainingType gskd:type-bts", 1),
+                       encoding="utf-8")
+    done = run("--root", str(project_copy), "load", "catalogue", "--lang", "fr", store=store)
+    assert done.returncode == 1
+    assert "Violation: gskd:course-" in done.stderr and "gskd:type-bts" in done.stderr
+    assert "rien n'a été écrit" in done.stderr
+    assert "Warning" not in done.stderr   # warnings are counted, not listed
+    assert "Traceback" not in done.stderr
+    assert run("export", "--format", "nq", store=store).stdout == before
+
+
+def test_load_without_illustrative_courses_then_drop(tmp_path):
+    store = tmp_path / "store"
+    done = run("load", "--exclude", "illustrative", store=store)
+    assert done.returncode == 0, done.stderr
+    assert "(courses: 37 real, 0 illustrative)" in done.stdout
+    assert run("load", store=store).returncode == 0
+    done = run("drop", "illustrative", store=store)
+    assert done.returncode == 0, done.stderr
+    assert "(courses: 37 real, 0 illustrative)" in done.stdout
+    assert run("load", "--exclude", "ontology", store=store).returncode == 2
+
+
+def test_reading_a_missing_store_exits_2(tmp_path):
+    for command in (["stats"], ["export"], ["query", "-"]):
+        done = run(*command, store=tmp_path / "none", input="ASK {}")
+        assert done.returncode == 2 and "genskills load" in done.stderr, command
+        assert not (tmp_path / "none").exists()
+
+
+def test_export_errors_leave_no_file(cli_store, tmp_path):
     store, _ = cli_store
-    done = run("stats", store=store, cwd=tmp_path)
-    assert done.returncode == 0 and "Course" in done.stdout
+    done = run("export", "--graph", "nope", "-o", str(tmp_path / "out.ttl"), store=store)
+    assert done.returncode == 2
+    assert list(tmp_path.iterdir()) == []
+    done = run("export", "-o", str(tmp_path / "no" / "such" / "dir.ttl"), store=store)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_validate_report_as_turtle_holds_only_the_files_results(tmp_path):
+    from rdflib.namespace import RDF
+
+    bad = tmp_path / "c.ttl"
+    bad.write_text("@prefix gsk: <https://w3id.org/genskills/ontology#> .\n"
+                   "<https://w3id.org/genskills/id/course-x> a gsk:Course ; gsk:ects -1 .\n")
+    as_json = json.loads(run("validate", str(bad), "--format", "json").stdout)
+    done = run("validate", str(bad), "--format", "ttl")
+    assert done.returncode == 1
+    report = Graph().parse(data=done.stdout, format="turtle")
+    sh = "http://www.w3.org/ns/shacl#"
+    results = list(report.subjects(RDF.type, rdflib_term(sh + "ValidationResult")))
+    assert len(results) == len(as_json["results"]) > 0
+    assert {str(report.value(r, rdflib_term(sh + "focusNode"))) for r in results} == {
+        "https://w3id.org/genskills/id/course-x"}
+
+
+def rdflib_term(iri):
+    from rdflib import URIRef
+    return URIRef(iri)
+
+
+def test_broken_shapes_are_bad_input(tmp_path):
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+                      "<http://ex/S> a sh:NodeShape ; sh:targetClass <https://w3id.org/genskills/ontology#Course> ;\n"
+                      "  sh:sparql [ sh:select \"SELECT $this WHERE { oops\" ] .\n")
+    done = run("validate", "--shapes", str(shapes))
+    assert done.returncode == 2, done.stderr
+    assert "shapes" in done.stderr and "Traceback" not in done.stderr

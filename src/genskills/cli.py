@@ -14,8 +14,8 @@ import click
 
 from . import __version__
 from .config import SETTINGS, load_settings
-from .errors import (ConfigError, GenskillsError, InputError, NotFoundError, QueryError,
-                     ReasoningError, StoreError, ValidationError)
+from .errors import (ConfigError, GenskillsError, InconsistencyError, InputError, NotFoundError,
+                     QueryError, ValidationError)
 from .loading import load_sources, parse_files, shipped_data, shipped_shapes, validate_files
 from .ontology import reason as run_reasoner
 from .rdfio import subjects_of, union
@@ -23,6 +23,7 @@ from .sources import SOURCES
 from .stats import collect
 from .store import open_store
 from .transfer import export as export_store
+from .transfer import graph_iri
 
 EXIT_NOT_CONFORMANT = 1
 EXIT_BAD_INPUT = 2
@@ -32,9 +33,7 @@ _SETTING_HELP = "; ".join(f"{s.env}: {s.help}" for s in SETTINGS)
 
 
 def _exit_code(exc: GenskillsError) -> int:
-    if isinstance(exc, ValidationError):
-        return EXIT_NOT_CONFORMANT
-    if isinstance(exc, ReasoningError) and "inconsistent" in str(exc):
+    if isinstance(exc, (ValidationError, InconsistencyError)):
         return EXIT_NOT_CONFORMANT
     if isinstance(exc, (InputError, QueryError, NotFoundError, ConfigError)):
         return EXIT_BAD_INPUT
@@ -87,26 +86,61 @@ def _settings(ctx: click.Context):
     return load_settings(**ctx.obj)
 
 
+def _existing_store(ctx: click.Context):
+    """The store, opened read-only when embedded: reading commands never take the write lock."""
+    settings = _settings(ctx)
+    if not settings.endpoint and not settings.store_path.is_dir():
+        raise NotFoundError(f"no store at {settings.store_path}: build it with `genskills load`")
+    return open_store(settings, read_only=True)
+
+
 @cli.command(help="Build or rebuild the store from ontology/, shapes/ and data/, then print a summary. "
                   "SOURCES limits the rebuild to some graphs: " + ", ".join(s.name for s in SOURCES) + ".")
 @click.argument("sources", nargs=-1)
+@click.option("--exclude", multiple=True, metavar="SOURCE",
+              help="Leave a source out and remove it from the store, e.g. --exclude illustrative "
+                   "to keep only the real courses.")
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", help="Language of messages.")
 @click.pass_context
-def load(ctx: click.Context, sources, lang) -> None:
+def load(ctx: click.Context, sources, exclude, lang) -> None:
     settings = _settings(ctx)
     store = open_store(settings)
     names = list(sources) or None
-    total = sum(len(s.files(settings.root)) for s in SOURCES if names is None or s.name in names) + 2
+    reloaded = [s for s in SOURCES if (names is None or s.name in names) and s.name not in exclude]
+    others = [s for s in SOURCES if s not in reloaded and s.name not in exclude]
+    total = sum(len(s.files(settings.root)) for s in reloaded) + len(others) + 2
     steps = _Steps("loading", total)
     started = time.perf_counter()
     try:
-        summary = load_sources(store, settings.root, names, progress=steps)
-    finally:
+        summary = load_sources(store, settings.root, names, exclude=list(exclude), progress=steps)
+    except ValidationError as exc:
         steps.close()
+        # The violations are what blocks the load: show them, and only count the warnings.
+        for result in exc.report.violations:
+            click.echo(result.to_text(lang), err=True)
+        click.echo(exc.report.summary(lang), err=True)
+        message = ("rien n'a été écrit dans la base" if lang == "fr" else "nothing was written to the store")
+        click.echo(f"error: {message}", err=True)
+        ctx.exit(EXIT_NOT_CONFORMANT)
+    steps.close()
     elapsed = time.perf_counter() - started
-    click.echo(f"loaded into {store.description} in {elapsed:.1f} s "
-               + ", ".join(f"{k} {v:.1f} s" for k, v in summary.seconds.items()))
+    click.echo(f"loaded into {store.description} in {elapsed:.1f} s ("
+               + ", ".join(f"{k} {v:.1f} s" for k, v in summary.seconds.items()) + ")")
+    if exclude:
+        click.echo("removed from the store: " + ", ".join(exclude))
     click.echo("validation: " + summary.report.summary(lang))
+    click.echo(collect(store).to_text())
+
+
+@cli.command(help="Remove graphs from the store: source names (" + ", ".join(s.name for s in SOURCES)
+                  + ") or graph IRIs.")
+@click.argument("graphs", nargs=-1, required=True)
+@click.pass_context
+def drop(ctx: click.Context, graphs) -> None:
+    store = open_store(_settings(ctx))
+    iris = [graph_iri(g) for g in graphs]
+    store.drop_graphs(iris)
+    click.echo("dropped: " + ", ".join(graphs))
     click.echo(collect(store).to_text())
 
 
@@ -151,9 +185,10 @@ def validate(ctx: click.Context, files, fmt, lang, shapes_files) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table")
 @click.pass_context
 def query(ctx: click.Context, file, fmt) -> None:
-    store = open_store(_settings(ctx), read_only=False)
+    store = _existing_store(ctx)
     result = store.query(file.read())
-    click.echo(result.render(fmt), nl=not result.render(fmt).endswith("\n"))
+    text = result.render(fmt)
+    click.echo(text, nl=not text.endswith("\n"))
 
 
 @cli.command(help="Export the whole dataset, or one graph, as RDF.")
@@ -164,13 +199,16 @@ def query(ctx: click.Context, file, fmt) -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
 @click.pass_context
 def export(ctx: click.Context, fmt, graph, output) -> None:
-    store = open_store(_settings(ctx))
+    store = _existing_store(ctx)
     if output:
         target = Path(output)
         partial = target.with_name(target.name + ".partial")
-        with partial.open("wb") as out:
-            export_store(store, out, fmt, graph=graph)
-        partial.replace(target)   # never leave a half-written export under the real name
+        try:
+            with partial.open("wb") as out:
+                export_store(store, out, fmt, graph=graph)
+            partial.replace(target)   # never leave a half-written export under the real name
+        finally:
+            partial.unlink(missing_ok=True)
     else:
         export_store(store, sys.stdout.buffer, fmt, graph=graph)
         sys.stdout.buffer.flush()
@@ -198,7 +236,7 @@ def reason(ctx: click.Context, ontology_only) -> None:
 @cli.command(help="Counts of instances per class and triples per graph in the store.")
 @click.pass_context
 def stats(ctx: click.Context) -> None:
-    click.echo(collect(open_store(_settings(ctx))).to_text())
+    click.echo(collect(_existing_store(ctx)).to_text())
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -213,12 +251,19 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         sys.exit(EXIT_FAILURE)
     except ValidationError as exc:
-        click.echo(exc.report.to_text(), err=True)
+        for result in exc.report.violations:
+            click.echo(result.to_text(), err=True)
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_NOT_CONFORMANT)
     except GenskillsError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(_exit_code(exc))
+    except UnicodeDecodeError as exc:
+        click.echo(f"error: the input is not UTF-8 text: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except OSError as exc:
+        click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        sys.exit(EXIT_BAD_INPUT)
     sys.exit(code if isinstance(code, int) else 0)
 
 

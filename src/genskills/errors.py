@@ -51,5 +51,9 @@ class ReasoningError(GenskillsError):
     """The OWL reasoner found the ontology inconsistent, or could not run."""
 
 
+class InconsistencyError(ReasoningError):
+    """The reasoner ran and found the ontology and data inconsistent."""
+
+
 class StoreError(GenskillsError):
     """The store failed: I/O, lock, or remote endpoint down."""

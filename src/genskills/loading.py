@@ -78,17 +78,25 @@ def validate_files(parsed: list[ParsedFile], context: list[ParsedFile], shapes: 
 
 
 def load_sources(store: Store, root: Path, names: list[str] | None = None, *,
-                 progress: Progress = _quiet) -> LoadSummary:
+                 exclude: list[str] | tuple[str, ...] = (), progress: Progress = _quiet) -> LoadSummary:
     """Build or rebuild the named graphs of ``names`` (all sources by default).
 
     The sources not reloaded are read back from the store so that the new data is
-    validated with everything it links to. Nothing is written unless every file
-    parses and the whole data conforms to the shapes (warnings allowed).
+    validated with everything it links to. The ``exclude``d sources are removed from the
+    store in the same transaction (e.g. ``exclude=["illustrative"]`` keeps only real
+    courses). Nothing is written unless every file parses and the whole data conforms
+    to the shapes (warnings allowed).
 
-    :raises InputError: a file is missing or has a syntax error.
+    :raises InputError: a file is missing or has a syntax error, or a source that the
+        others need (ontology, shapes) is excluded.
     :raises ValidationError: the data breaks a shape; ``.report`` lists every result.
     """
+    excluded = [source_named(n) for n in exclude]
+    needed = [s.name for s in excluded if s.is_shapes or s.name == "ontology"]
+    if needed:
+        raise InputError(f"cannot exclude {', '.join(needed)}: every other source is checked against it")
     selected = [source_named(n) for n in names] if names else list(SOURCES)
+    selected = [s for s in selected if s not in excluded]
     summary = LoadSummary()
     started = time.perf_counter()
     parsed = {source.name: parse_source(source, root, progress) for source in selected}
@@ -104,7 +112,8 @@ def load_sources(store: Store, root: Path, names: list[str] | None = None, *,
     if not len(shapes):
         raise InputError("no SHACL shapes: load the shapes source first (genskills load)")
     new = [p for s in selected if not s.is_shapes for p in parsed[s.name]]
-    context = [p for s in SOURCES if not s.is_shapes and s.name not in parsed for p in content(s)]
+    context = [p for s in SOURCES if not s.is_shapes and s.name not in parsed and s not in excluded
+               for p in content(s)]
     started = time.perf_counter()
     report = validate_files(new, context, shapes, progress)
     summary.seconds["validate"] = time.perf_counter() - started
@@ -117,9 +126,10 @@ def load_sources(store: Store, root: Path, names: list[str] | None = None, *,
     progress("write to the store")
     started = time.perf_counter()
     graphs = {source.graph: union(p.graph for p in parsed[source.name]) for source in selected}
+    graphs.update({source.graph: Graph() for source in excluded})   # an empty graph is dropped
     store.replace_graphs(graphs)
     summary.seconds["write"] = time.perf_counter() - started
-    summary.triples = {source.name: len(graphs[source.graph]) for source in selected}
+    summary.triples = {source.name: len(graphs[source.graph]) for source in [*selected, *excluded]}
     return summary
 
 

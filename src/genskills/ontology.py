@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .errors import ReasoningError
+from .errors import InconsistencyError, ReasoningError
 
 
 @dataclass
@@ -39,8 +39,8 @@ class ReasoningSummary:
 def reason(graph: Graph) -> ReasoningSummary:
     """Run HermiT on ``graph`` (an ontology, possibly with individuals).
 
-    :raises ReasoningError: the graph is inconsistent (the message says so and which
-        classes are unsatisfiable), or the reasoner could not run (no Java).
+    :raises InconsistencyError: the graph is inconsistent.
+    :raises ReasoningError: the reasoner could not run (no Java) or read the graph.
     """
     import owlready2
 
@@ -61,7 +61,7 @@ def reason(graph: Graph) -> ReasoningSummary:
             with inferred_onto:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError as exc:
-            raise ReasoningError("the ontology and data are inconsistent under HermiT: "
+            raise InconsistencyError("the ontology and data are inconsistent under HermiT: "
                                  "some individual or axiom contradicts the class definitions") from exc
         except (OSError, owlready2.OwlReadyJavaError) as exc:
             raise ReasoningError(f"HermiT could not run (is Java 17 installed?): {exc}") from exc

@@ -33,12 +33,18 @@ class Source:
 SOURCES: tuple[Source, ...] = (
     Source("ontology", ("ontology/*.ttl",), "the OWL ontology"),
     Source("shapes", ("shapes/*.ttl",), "the SHACL shapes", is_shapes=True),
-    Source("reference", ("data/reference/*.ttl",),
-           "reference data: care pathway, competences, roles, training types, regions, alignments"),
+    Source("reference", tuple(f"data/reference/{name}.ttl" for name in (
+               "care-pathway", "competences", "regions", "roles", "sources", "training-types")),
+           "reference data: care pathway, competences, roles, training types, regions, sources"),
+    # Its own graph, because every mapping choice in it is a proposal: a query can keep or
+    # leave out the alignments as a whole.
+    Source("alignments", ("data/reference/alignments.ttl",),
+           "alignments to EDAM, ESCO and Wikidata (the choice of each link is a proposal)"),
     Source("catalogue", ("data/catalogue/institutions.ttl", "data/catalogue/courses-real.ttl"),
            "institutions and real, sourced courses"),
-    Source("illustrative", ("data/catalogue/courses-illustrative.ttl",),
-           "illustrative courses (not real offers)"),
+    Source("illustrative", ("data/catalogue/institutions-illustrative.ttl",
+                            "data/catalogue/courses-illustrative.ttl"),
+           "illustrative courses (not real offers) and the institutions only they refer to"),
 )
 
 

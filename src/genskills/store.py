@@ -4,12 +4,13 @@ This is the only module that imports pyoxigraph. Both stores offer the same inte
 (``Store``) and the same guarantee: ``replace_graphs`` swaps named graphs in one
 transaction, so a reader sees either the old content or the new, never a mix.
 
-How the swap works, on both stores: the new triples are first written to staging
-graphs (``.../graph/staging/<run>/<name>``), then one SPARQL Update request moves
-every staging graph onto its target and rebuilds the derived graph. A SPARQL Update
-request is one transaction in Oxigraph (embedded and server). If anything fails
-before that request, only staging graphs were written; they are dropped then, or at
-the start of the next load.
+How the swap works. Embedded store: the new triples are parsed natively into staging
+graphs (``.../graph/staging/<run>/<name>``), then one SPARQL Update request moves every
+staging graph onto its target and rebuilds the derived graph; if anything fails before
+that request, only staging graphs were written, and they are dropped (the store's
+directory lock makes this process the only writer). Remote endpoint: one SPARQL Update
+request drops each target, inserts the new triples and rebuilds the derived graph. A
+SPARQL Update request is one transaction in Oxigraph, embedded and server.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ class Store(Protocol):
         """A copy of one named graph in memory (empty if it does not exist)."""
 
     def count(self, graph: str | None = None) -> int:
-        """Number of triples in one graph, or quads in the whole store."""
+        """Number of triples in one named graph, or in all of them (staging excluded)."""
 
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
         """Replace the content of each named graph and rebuild the derived graph, atomically."""
@@ -105,8 +106,18 @@ class Store(Protocol):
         """
 
 
+_IRI_FORBIDDEN = re.compile(r'[\s<>"{}|^`\\]')
+
+
+def _checked_iri(iri: str) -> str:
+    """``iri`` if it can stand between ``<`` and ``>`` in SPARQL, else a QueryError."""
+    if not iri or _IRI_FORBIDDEN.search(iri) or ":" not in iri:
+        raise QueryError(f"not a valid graph IRI: {iri!r}")
+    return iri
+
+
 def _commit_update(staged: Mapping[str, str]) -> str:
-    moves = [f"MOVE SILENT GRAPH <{stage}> TO GRAPH <{target}>" for target, stage in staged.items()]
+    moves = [f"MOVE SILENT GRAPH <{stage}> TO GRAPH <{_checked_iri(target)}>" for target, stage in staged.items()]
     return " ;\n".join(moves) + " ;\n" + derive_update()
 
 
@@ -195,9 +206,8 @@ class OxigraphStore:
         return out
 
     def count(self, graph: str | None = None) -> int:
-        if graph is None:
-            return len(self._ox)
-        return sum(1 for _ in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        names = self.graph_names() if graph is None else [_checked_iri(graph)]
+        return sum(1 for name in names for _ in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(name)))
 
     def _drop_stale_staging(self) -> None:
         for name in list(self._ox.named_graphs()):
@@ -220,7 +230,7 @@ class OxigraphStore:
         self._ox.flush()
 
     def drop_graphs(self, names: list[str]) -> None:
-        drops = " ;\n".join(f"DROP SILENT GRAPH <{n}>" for n in names)
+        drops = " ;\n".join(f"DROP SILENT GRAPH <{_checked_iri(n)}>" for n in names)
         self._update(drops + " ;\n" + derive_update())
         self._ox.flush()
 
@@ -324,39 +334,32 @@ class EndpointStore:
         return sorted(str(g) for (g,) in result.rows if not str(g).startswith(STAGING_PREFIX))
 
     def read_graph(self, graph: str) -> Graph:
-        return self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").graph
+        return self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{_checked_iri(graph)}> {{ ?s ?p ?o }} }}").graph
 
     def count(self, graph: str | None = None) -> int:
-        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
+        where = f"GRAPH <{_checked_iri(graph)}> {{ ?s ?p ?o }}" if graph else (
+            f'GRAPH ?g {{ ?s ?p ?o }} FILTER(!STRSTARTS(STR(?g), "{STAGING_PREFIX}"))')
         (n,), = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}").rows
         return int(n)
 
-    def _drop_stale_staging(self) -> None:
-        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                            f'FILTER(STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}')
-        if result.rows:
-            self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for (g,) in result.rows))
-
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
-        run = uuid.uuid4().hex
-        staged = {target: f"{STAGING_PREFIX}{run}/{i}" for i, target in enumerate(graphs)}
-        try:
-            self._drop_stale_staging()
-            for target, graph in graphs.items():
-                if len(graph):
-                    # One request per graph keeps each blank node within one INSERT DATA.
-                    self._update(f"INSERT DATA {{ GRAPH <{staged[target]}> {{\n{_ntriples(graph)}}} }}")
-            self._update(_commit_update(staged))
-        finally:
-            self._drop_stale_staging()
+        # One update request, so one transaction on the server: no staging graph that a
+        # concurrent load could drop or that queries could see half-way. Each graph's
+        # blank nodes stay within its own INSERT DATA.
+        operations = []
+        for target, graph in graphs.items():
+            operations.append(f"DROP SILENT GRAPH <{_checked_iri(target)}>")
+            if len(graph):
+                operations.append(f"INSERT DATA {{ GRAPH <{target}> {{\n{_ntriples(graph)}}} }}")
+        self._update(" ;\n".join(operations) + " ;\n" + derive_update())
 
     def drop_graphs(self, names: list[str]) -> None:
-        drops = " ;\n".join(f"DROP SILENT GRAPH <{n}>" for n in names)
+        drops = " ;\n".join(f"DROP SILENT GRAPH <{_checked_iri(n)}>" for n in names)
         self._update(drops + " ;\n" + derive_update())
 
     def dump(self, output: BinaryIO, fmt: RdfFormat, *, graph: str | None = None) -> None:
         if not fmt.holds_graphs:
-            where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else (
+            where = f"GRAPH <{_checked_iri(graph)}> {{ ?s ?p ?o }}" if graph else (
                 f'GRAPH ?g {{ ?s ?p ?o }} FILTER(!STRSTARTS(STR(?g), "{STAGING_PREFIX}"))')
             content = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}").graph
             output.write(content.serialize(format=fmt.rdflib_name, encoding="utf-8"))

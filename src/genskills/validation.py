@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 import pyshacl
-from rdflib import Graph, Literal, URIRef
+from pyshacl.errors import ReportableRuntimeError
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
+from .errors import InputError
 from .namespaces import SH, compact
 
 VIOLATION = "Violation"
@@ -33,6 +35,8 @@ class ValidationResult:
     constraint: str | None
     file: str | None = None
     line: int | None = None
+    #: the sh:ValidationResult node in the report graph (not part of comparisons or JSON)
+    node: object = field(default=None, repr=False, compare=False)
 
     def message(self, lang: str = "en") -> str:
         """The message in ``lang``, else in English, else any."""
@@ -72,8 +76,19 @@ class ValidationReport:
         return not self.violations
 
     def only_for(self, focus_nodes: set[str]) -> "ValidationReport":
+        """The results on ``focus_nodes`` only, with a report graph that holds just them."""
         kept = [r for r in self.results if r.focus in focus_nodes]
-        return ValidationReport(kept, self.graph)
+        graph = None
+        if self.graph is not None:
+            graph = Graph()
+            report = BNode()
+            graph.add((report, RDF.type, SH.ValidationReport))
+            graph.add((report, SH.conforms, Literal(not any(r.severity == VIOLATION for r in kept))))
+            for result in kept:
+                graph.add((report, SH.result, result.node))
+                for triple in self.graph.cbd(result.node):
+                    graph.add(triple)
+        return ValidationReport(kept, graph)
 
     def summary(self, lang: str = "en") -> str:
         if lang == "fr":
@@ -92,7 +107,8 @@ class ValidationReport:
             "conforms": self.conforms,
             "violations": len(self.violations),
             "warnings": len(self.warnings),
-            "results": [{**asdict(r), "message": r.message(lang)} for r in self.results],
+            "results": [{**{k: v for k, v in asdict(r).items() if k != "node"}, "message": r.message(lang)}
+                        for r in self.results],
         }
         return json.dumps(body, ensure_ascii=False, indent=2)
 
@@ -112,10 +128,18 @@ def validate(data: Graph, shapes: Graph, *, locate: Locator | None = None) -> Va
     No RDFS/OWL inference runs on purpose: a range axiom would otherwise turn an IRI
     declared nowhere into a member of the range and hide a dangling link.
     """
-    _, report_graph, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True,
-        allow_warnings=True, abort_on_first=False, meta_shacl=False,
-    )
+    try:
+        _, report_graph, _ = pyshacl.validate(
+            data, shacl_graph=shapes, inference="none", advanced=True,
+            allow_warnings=True, abort_on_first=False, meta_shacl=False,
+        )
+    except ReportableRuntimeError as exc:
+        # pySHACL refuses malformed shapes (a bad SPARQL constraint, a wrong sh:path...).
+        raise InputError(f"the SHACL shapes are not valid: {getattr(exc, 'message', exc)}") from exc
+    except Exception as exc:  # pyparsing errors from SPARQL text in the shapes
+        if type(exc).__module__.startswith(("pyparsing", "rdflib.plugins.sparql")):
+            raise InputError(f"the SHACL shapes hold invalid SPARQL: {exc}") from exc
+        raise
     results = [_result(report_graph, shapes, node, locate)
                for node in report_graph.subjects(RDF.type, SH.ValidationResult)]
     results.sort(key=lambda r: (_ORDER.get(r.severity, 3), r.file or "", r.line or 0, r.focus,
@@ -161,4 +185,5 @@ def _result(graph: Graph, shapes: Graph, node, locate: Locator | None) -> Valida
         constraint=compact(str(constraint)) if constraint else None,
         file=file,
         line=line,
+        node=node,
     )
