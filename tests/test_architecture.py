@@ -10,8 +10,10 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "src" / "genskills"
 #: library -> the only modules allowed to import it
+WEB = {"web/__init__.py", "web/api.py", "web/errors.py", "web/sparql.py"}
 OWNERS = {"pyoxigraph": {"store.py"}, "owlready2": {"ontology.py"}, "pyshacl": {"validation.py"},
-          "SPARQLWrapper": {"store.py"}, "click": {"cli.py"}, "flask": set()}
+          "SPARQLWrapper": {"store.py"}, "click": {"cli.py"}, "flask": WEB, "werkzeug": WEB,
+          "waitress": {"web/server.py"}}
 
 
 def imported(path) -> set[str]:
@@ -26,5 +28,14 @@ def imported(path) -> set[str]:
 
 @pytest.mark.parametrize("library", sorted(OWNERS))
 def test_only_its_owner_imports(library):
-    users = {p.name for p in PACKAGE.rglob("*.py") if library in imported(p)}
+    users = {p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py") if library in imported(p)}
     assert users <= OWNERS[library], f"{library} imported by {sorted(users - OWNERS[library])}"
+
+
+def test_the_core_does_not_import_the_shells():
+    """cli and web import the core; the core never imports them."""
+    for path in PACKAGE.glob("*.py"):
+        if path.name in ("cli.py", "__main__.py"):
+            continue
+        source = path.read_text(encoding="utf-8")
+        assert "from .web" not in source and "from .cli" not in source, path.name

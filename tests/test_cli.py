@@ -279,3 +279,27 @@ def test_broken_shapes_are_bad_input(tmp_path):
     done = run("validate", "--shapes", str(shapes))
     assert done.returncode == 2, done.stderr
     assert "shapes" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_canned_query_from_the_cli(cli_store):
+    store, _ = cli_store
+    done = run("query", "--name", "roles-in-step", "--param", "step=step-sequencing", "--param", "lang=en",
+               "--format", "csv", store=store)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert "https://w3id.org/genskills/id/role-lab-technician" in {r["role"] for r in rows}
+    assert all(r["label"] for r in rows)
+
+
+@pytest.mark.parametrize("args,word", [
+    (["--name", "nope"], "no canned query named 'nope'"),
+    (["--name", "roles-in-step"], "'step'"),
+    (["--name", "roles-in-step", "--param", "step"], "KEY=VALUE"),
+    (["--name", "roles-in-step", "--param", "step=region-84"], "step"),
+    (["--name", "courses-search-facets", "--param", "level=high"], "'level'"),
+])
+def test_canned_query_errors_from_the_cli(cli_store, args, word):
+    store, _ = cli_store
+    done = run("query", *args, store=store)
+    assert done.returncode == 2 and word in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr

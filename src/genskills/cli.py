@@ -18,6 +18,7 @@ from .errors import (ConfigError, GenskillsError, InconsistencyError, InputError
                      QueryError, ValidationError)
 from .loading import load_sources, parse_files, shipped_data, shipped_shapes, validate_files
 from .ontology import reason as run_reasoner
+from .queries import load_queries, run_canned
 from .rdfio import subjects_of, union
 from .sources import SOURCES
 from .stats import collect
@@ -74,12 +75,16 @@ class _Steps:
                   f"Settings can also come from the environment: {_SETTING_HELP}.")
 @click.version_option(__version__, prog_name="genskills")
 @click.option("--root", type=click.Path(file_okay=False), help="Project folder with ontology/, shapes/, data/.")
-@click.option("--store", "store_path", type=click.Path(file_okay=False), help="Folder of the embedded store.")
+@click.option("--store", "store_path",
+              help="Folder of the embedded store, or the URL of a remote SPARQL 1.1 endpoint.")
 @click.option("--endpoint", help="Query URL of a remote SPARQL 1.1 endpoint to use as the store.")
 @click.option("--update-endpoint", help="Update URL of that endpoint (default: the query URL).")
+@click.option("--config", "config", type=click.Path(dir_okay=False),
+              help="TOML file of settings (keys: the setting names; also GENSKILLS_CONFIG).")
 @click.pass_context
-def cli(ctx: click.Context, root, store_path, endpoint, update_endpoint) -> None:
-    ctx.obj = dict(root=root, store_path=store_path, endpoint=endpoint, update_endpoint=update_endpoint)
+def cli(ctx: click.Context, root, store_path, endpoint, update_endpoint, config) -> None:
+    ctx.obj = dict(root=root, store_path=store_path, endpoint=endpoint, update_endpoint=update_endpoint,
+                   config=config)
 
 
 def _settings(ctx: click.Context):
@@ -180,13 +185,32 @@ def validate(ctx: click.Context, files, fmt, lang, shapes_files) -> None:
     ctx.exit(0 if report.conforms else EXIT_NOT_CONFORMANT)
 
 
-@cli.command(help="Run a SPARQL query from FILE (or - for standard input) on the store.")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@cli.command(help="Run a SPARQL query from FILE (or - for standard input), or a canned query of "
+                  "queries/ with --name and --param, on the store.")
+@click.argument("file", type=click.File("r", encoding="utf-8"), required=False)
+@click.option("--name", help="A canned query of queries/ (its file name without .rq).")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the canned query.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table")
 @click.pass_context
-def query(ctx: click.Context, file, fmt) -> None:
+def query(ctx: click.Context, file, name, params, fmt) -> None:
     store = _existing_store(ctx)
-    result = store.query(file.read())
+    if (file is None) == (name is None):
+        raise InputError("give either a query FILE (or -) or --name of a canned query")
+    if name is not None:
+        canned = load_queries(_settings(ctx).root / "queries")
+        if name not in canned:
+            raise NotFoundError(f"no canned query named {name!r}; the canned queries are: {', '.join(canned)}")
+        args = {}
+        for item in params:
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise InputError(f"--param {item!r}: write KEY=VALUE")
+            args[key] = value
+        result = run_canned(store, canned[name], args)
+    else:
+        if params:
+            raise InputError("--param goes with --name")
+        result = store.query(file.read())
     text = result.render(fmt)
     click.echo(text, nl=not text.endswith("\n"))
 
@@ -237,6 +261,24 @@ def reason(ctx: click.Context, ontology_only) -> None:
 @click.pass_context
 def stats(ctx: click.Context) -> None:
     click.echo(collect(_existing_store(ctx)).to_text())
+
+
+@cli.command(help="Serve the SPARQL endpoint (/sparql), the canned queries (/api/queries) and their OpenAPI "
+                  "description (/api/openapi.json). An empty embedded store is loaded first.")
+@click.option("--host", help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default 8080; 0 picks a free one).")
+@click.option("--threads", type=int, help="HTTP threads (default 8).")
+@click.option("--query-workers", type=int, help="Processes running queries on the embedded store (default 2).")
+@click.option("--query-timeout", type=float, help="Seconds a query may run (default 5).")
+@click.option("--max-rows", type=int, help="Rows a result may hold (default 10000).")
+@click.pass_context
+def serve(ctx: click.Context, host, port, threads, query_workers, query_timeout, max_rows) -> None:
+    from .web.server import serve as run_server
+
+    settings = load_settings(**ctx.obj).with_overrides(
+        host=host, port=port, threads=threads, query_workers=query_workers, query_timeout=query_timeout,
+        max_rows=max_rows)
+    run_server(settings, progress=lambda step: click.echo(f"serve: {step}", err=True))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -57,3 +57,23 @@ class InconsistencyError(ReasoningError):
 
 class StoreError(GenskillsError):
     """The store failed: I/O, lock, or remote endpoint down."""
+
+
+class QueryTimeoutError(GenskillsError):
+    """A query ran past its time limit and was stopped."""
+
+
+class ResultTooLargeError(QueryError):
+    """A query's result has more rows than the configured maximum."""
+
+
+class ForbiddenError(GenskillsError):
+    """The request is refused by configuration: updates disabled, bad token, remote SERVICE."""
+
+
+class UnauthorizedError(ForbiddenError):
+    """The request needs a valid bearer token."""
+
+
+class BusyError(GenskillsError):
+    """No query worker became free in time."""

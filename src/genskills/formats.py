@@ -51,3 +51,84 @@ def format_for_path(path: str) -> RdfFormat:
     known = ", ".join(s for f in RDF_FORMATS for s in f.suffixes)
     raise InputError(f"cannot tell the RDF format from the file name; expected a suffix among {known}",
                      path=path)
+
+
+# ---------------------------------------------------------------------------------
+# HTTP content negotiation (pure functions)
+
+#: Media types of SELECT/ASK results, by the key of results.render_http.
+RESULT_MEDIA = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+#: Aliases a client may send in Accept for a result format.
+RESULT_ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml"}
+#: ``format=`` values a browser may give, by result kind.
+FORMAT_PARAM = {
+    "json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",
+    "ttl": "ttl", "turtle": "ttl", "nt": "nt", "ntriples": "nt", "jsonld": "jsonld", "json-ld": "jsonld",
+    "rdfxml": "xml", "rdf": "xml", "trig": "trig", "nq": "nq", "nquads": "nq",
+}
+
+
+def parse_accept(header: str | None) -> list[tuple[str, float]]:
+    """Media ranges of an Accept header with their q-values, best first (stable).
+
+    >>> parse_accept("text/csv;q=0.5, application/sparql-results+json")
+    [('application/sparql-results+json', 1.0), ('text/csv', 0.5)]
+    """
+    if not header:
+        return [("*/*", 1.0)]
+    ranges = []
+    for index, part in enumerate(header.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if not media:
+            continue
+        q = 1.0
+        for param in fields[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 0.0
+        ranges.append((media, q, index))
+    ranges.sort(key=lambda r: (-r[1], r[2]))
+    return [(m, q) for m, q, _ in ranges if q > 0]
+
+
+def negotiate(accept: str | None, offers: dict[str, str], default: str,
+              aliases: dict[str, str] | None = None) -> str | None:
+    """The key of ``offers`` (key -> media type) that best fits ``accept``, or None (406).
+
+    ``*/*`` and ``type/*`` pick ``default`` when it matches, else the first offer that does.
+    """
+    aliases = aliases or {}
+    for media, _q in parse_accept(accept):
+        if media == "*/*":
+            return default
+        if media in aliases:
+            return aliases[media]
+        for key, offered in offers.items():
+            if offered == media:
+                return key
+        if media.endswith("/*"):
+            family = media[:-1]
+            if offers.get(default, "").startswith(family):
+                return default
+            for key, offered in offers.items():
+                if offered.startswith(family):
+                    return key
+    return None
+
+
+def graph_offers() -> dict[str, str]:
+    """Media types of CONSTRUCT/DESCRIBE results, by RDF format key."""
+    return {f.key: f.media_type for f in RDF_FORMATS}
+
+
+GRAPH_ALIASES = {"application/x-turtle": "ttl", "text/plain": "nt", "application/json": "jsonld",
+                 "application/xml": "xml", "text/xml": "xml", "text/n3": "ttl"}

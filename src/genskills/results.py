@@ -116,3 +116,59 @@ def _tsv(result: QueryResult) -> str:
     for row in result.rows:
         lines.append("\t".join("" if t is None else t.n3() for t in row))
     return "\n".join(lines) + "\n"
+
+
+def render_http(result: QueryResult, key: str) -> bytes:
+    """SELECT/ASK results as ``json``, ``xml``, ``csv`` or ``tsv``; a graph as an RDF format key."""
+    if result.kind == "graph":
+        from .formats import rdf_format
+
+        fmt = rdf_format(key)
+        if fmt.holds_graphs:
+            from rdflib import Dataset
+
+            dataset = Dataset()
+            for triple in result.graph:
+                dataset.add(triple)
+            return dataset.serialize(format=fmt.rdflib_name, encoding="utf-8")
+        return result.graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
+    if key == "xml":
+        return _xml(result).encode("utf-8")
+    if key == "csv" and result.kind == "ask":
+        return f"_askResult\r\n{'true' if result.boolean else 'false'}\r\n".encode("utf-8")
+    if key == "tsv" and result.kind == "ask":
+        return f"?_askResult\n{'true' if result.boolean else 'false'}\n".encode("utf-8")
+    return result.render(key).encode("utf-8")
+
+
+def _xml(result: QueryResult) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
+    out = ['<?xml version="1.0" encoding="utf-8"?>',
+           '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+    out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
+    out.append("</head>")
+    if result.kind == "ask":
+        out.append(f"<boolean>{'true' if result.boolean else 'false'}</boolean>")
+    else:
+        out.append("<results>")
+        for row in result.rows:
+            out.append("<result>")
+            for name, term in zip(result.variables, row):
+                if term is None:
+                    continue
+                if isinstance(term, URIRef):
+                    value = f"<uri>{escape(str(term))}</uri>"
+                elif isinstance(term, BNode):
+                    value = f"<bnode>{escape(str(term))}</bnode>"
+                elif term.language:
+                    value = f"<literal xml:lang={quoteattr(term.language)}>{escape(str(term))}</literal>"
+                elif term.datatype:
+                    value = f"<literal datatype={quoteattr(str(term.datatype))}>{escape(str(term))}</literal>"
+                else:
+                    value = f"<literal>{escape(str(term))}</literal>"
+                out.append(f"<binding name={quoteattr(name)}>{value}</binding>")
+            out.append("</result>")
+        out.append("</results>")
+    out.append("</sparql>")
+    return "\n".join(out) + "\n"

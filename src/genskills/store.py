@@ -98,6 +98,12 @@ class Store(Protocol):
     def drop_graphs(self, names: list[str]) -> None:
         """Drop named graphs and rebuild the derived graph, atomically."""
 
+    def update(self, sparql: str) -> None:
+        """Run a user's SPARQL 1.1 Update, then rebuild the derived graph.
+
+        :raises QueryError: the update is malformed.
+        """
+
     def dump(self, output: BinaryIO, fmt: RdfFormat, *, graph: str | None = None) -> None:
         """Write one graph, or the whole dataset, to ``output``.
 
@@ -185,6 +191,20 @@ class OxigraphStore:
             raise QueryError(f"invalid SPARQL: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"{self.description}: {exc}") from exc
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update from a user, then rebuild the derived graph.
+
+        :raises QueryError: the update is malformed (nothing changed).
+        """
+        try:
+            self._ox.update(sparql)
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL Update: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"{self.description}: {exc}") from exc
+        self._update(derive_update())
+        self._ox.flush()
 
     def _update(self, sparql: str) -> None:
         try:
@@ -302,10 +322,17 @@ class EndpointStore:
         except (urllib.error.URLError, OSError) as exc:
             raise StoreError(f"{self.description} cannot be reached: {exc}") from exc
 
-    def query(self, sparql: str) -> QueryResult:
+    def query(self, sparql: str, *, default_graphs: list[str] | None = None,
+              named_graphs: list[str] | None = None, timeout: float | None = None) -> QueryResult:
         from SPARQLWrapper import JSON, N3
 
         wrapper = self._wrapper(self.query_url, sparql)
+        for graph in default_graphs or ():
+            wrapper.addDefaultGraph(_checked_iri(graph))
+        for graph in named_graphs or ():
+            wrapper.addNamedGraph(_checked_iri(graph))
+        if timeout is not None:
+            wrapper.setTimeout(max(1, int(timeout + 0.999)))
         kind = wrapper.queryType
         if kind in ("CONSTRUCT", "DESCRIBE"):
             wrapper.setReturnFormat(N3)
@@ -322,6 +349,14 @@ class EndpointStore:
         rows = [tuple(term_from_json(b[v]) if v in b else None for v in names)
                 for b in body["results"]["bindings"]]
         return QueryResult("select", variables=names, rows=rows)
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update from a user, then rebuild the derived graph."""
+        try:
+            self._update(sparql)
+        except QueryError as exc:
+            raise QueryError(str(exc).replace("invalid SPARQL", "invalid SPARQL Update", 1)) from exc
+        self._update(derive_update())
 
     def _update(self, sparql: str) -> None:
         wrapper = self._wrapper(self.update_url, sparql)
@@ -396,3 +431,69 @@ def open_store(settings, *, read_only: bool = False) -> Store:
     if settings.endpoint:
         return EndpointStore(settings.endpoint, settings.update_endpoint)
     return OxigraphStore(settings.store_path, read_only=read_only)
+
+
+# ---------------------------------------------------------------------------------
+# Query worker (runs in a child process of the server; see engine.py)
+
+
+def query_worker(conn, path: str, max_rows: int) -> None:
+    """Answer queries sent over ``conn`` from a read-only view of the store at ``path``.
+
+    Each request is ``(sparql, default_graphs, named_graphs)``; each answer is
+    ``("ok", QueryResult)`` or ``("error", kind, message)``. The parent kills this process
+    when a query runs past its time limit: native query evaluation cannot be interrupted
+    from Python, killing the process stops it for sure.
+    """
+    try:
+        store = ox.Store.read_only(path)
+    except OSError as exc:
+        conn.send(("error", "store", f"cannot open the store at {path}: {exc}"))
+        return
+    conn.send(("ready",))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        sparql, default_graphs, named_graphs = request
+        try:
+            conn.send(("ok", _evaluate(store, sparql, default_graphs, named_graphs, max_rows)))
+        except SyntaxError as exc:
+            conn.send(("error", "query", f"invalid SPARQL: {exc}"))
+        except _TooManyRows:
+            conn.send(("error", "size", f"the result has more than {max_rows} rows: "
+                                        "add a LIMIT, or narrow the query"))
+        except (OSError, ValueError, RuntimeError) as exc:
+            conn.send(("error", "store", str(exc)))
+
+
+class _TooManyRows(Exception):
+    pass
+
+
+def _evaluate(store, sparql: str, default_graphs, named_graphs, max_rows: int) -> QueryResult:
+    options: dict = {"use_default_graph_as_union": default_graphs is None}
+    if default_graphs is not None:
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs] or ox.DefaultGraph()
+    if named_graphs is not None:
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    answer = store.query(sparql, **options)
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(answer))
+    if isinstance(answer, ox.QueryTriples):
+        graph = Graph()
+        for count, triple in enumerate(answer, start=1):
+            if count > max_rows:
+                raise _TooManyRows()
+            graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
+        return QueryResult("graph", graph=graph)
+    names = [v.value for v in answer.variables]
+    rows = []
+    for solution in answer:
+        if len(rows) >= max_rows:
+            raise _TooManyRows()
+        rows.append(tuple(_to_rdflib(solution[i]) for i in range(len(names))))
+    return QueryResult("select", variables=names, rows=rows)

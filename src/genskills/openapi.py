@@ -1,0 +1,160 @@
+"""The OpenAPI 3 description of the HTTP interface, generated from the canned queries."""
+
+from __future__ import annotations
+
+from . import __version__
+from .namespaces import compact
+from .queries import CannedQuery
+
+_RESULTS = {media: {"schema": {"type": "string" if "json" not in media else "object"}}
+            for media in ("application/sparql-results+json", "application/sparql-results+xml",
+                          "text/csv", "text/tab-separated-values")}
+_GRAPHS = {media: {"schema": {"type": "string"}}
+           for media in ("text/turtle", "application/n-triples", "application/ld+json",
+                         "application/rdf+xml", "application/trig", "application/n-quads")}
+_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": _ERROR}
+
+
+def _param_schema(param) -> dict:
+    if param.kind == "integer":
+        schema = {"type": "integer"}
+    elif param.kind == "language":
+        schema = {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"}
+    elif param.kind == "iri":
+        schema = {"type": "string", "minLength": 1, "pattern": "^[^\\s<>\"{}|^`\\\\]+$"}
+    else:
+        schema = {"type": "string", "maxLength": 1000}
+    if param.default is not None:
+        schema["default"] = int(param.default) if param.kind == "integer" else param.default
+    return schema
+
+
+def canned_operation(query: CannedQuery) -> dict:
+    parameters = []
+    for param in query.params:
+        text = param.description["en"]
+        if param.kind == "iri":
+            text += f" (an IRI of a {compact(param.cls)}: full IRI, prefixed name or genskills id)"
+        entry = {"name": param.name, "in": "query", "required": param.required,
+                 "description": text, "schema": _param_schema(param)}
+        if param.kind == "iri":
+            entry["x-genskills-class"] = param.cls   # the class the IRI must name a member of
+        parameters.append(entry)
+    return {
+        "operationId": "query_" + query.name.replace("-", "_"),
+        "summary": query.title["en"],
+        "description": f"{query.description['en']}\n\nFR : {query.title['fr']}. {query.description['fr']}",
+        "tags": ["canned queries"],
+        "parameters": parameters,
+        "responses": {
+            "200": {"description": "SPARQL results (JSON by default; XML, CSV or TSV by Accept)",
+                    "content": _RESULTS},
+            "400": _error("a missing, unknown or ill-typed parameter (the message names it)"),
+            "404": _error("an IRI parameter names nothing of its class"),
+            "406": _error("no acceptable media type"),
+            "503": _error("the query ran past the time limit, or the server is busy"),
+        },
+    }
+
+
+def openapi(queries: dict[str, CannedQuery], *, update_enabled: bool) -> dict:
+    """The OpenAPI 3.0 document: SPARQL protocol routes and one path per canned query."""
+    query_param = {"name": "query", "in": "query", "required": True, "description": "SPARQL 1.1 query",
+                   "schema": {"type": "string", "minLength": 1}}
+    graph_params = [
+        {"name": "default-graph-uri", "in": "query", "required": False,
+         "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True},
+        {"name": "named-graph-uri", "in": "query", "required": False,
+         "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True},
+    ]
+    format_param = {"name": "format", "in": "query", "required": False,
+                    "description": "result format for browsers (json, xml, csv, tsv, ttl, nt, jsonld, rdfxml, trig, nq)",
+                    "schema": {"type": "string"}}
+    query_responses = {
+        "200": {"description": "results: SELECT/ASK as SPARQL results, CONSTRUCT/DESCRIBE as RDF",
+                "content": {**_RESULTS, **_GRAPHS}},
+        "400": _error("malformed query (with the parser's position), missing or repeated query"),
+        "403": _error("SERVICE or LOAD to an endpoint that is not allow-listed"),
+        "406": _error("no acceptable media type"),
+        "413": _error("body larger than 1 MiB"),
+        "415": _error("unsupported Content-Type"),
+        "503": _error("the query ran past the time limit, or the server is busy"),
+    }
+    paths = {
+        "/sparql": {
+            "get": {"operationId": "sparql_get", "summary": "SPARQL query by GET (without query: service description)",
+                    "tags": ["SPARQL 1.1 Protocol"],
+                    "parameters": [{**query_param, "required": False}, *graph_params, format_param],
+                    "responses": {**query_responses,
+                                  "200": {"description": "results, or the service description (Turtle, JSON-LD)",
+                                          "content": {**_RESULTS, **_GRAPHS}}}},
+            "post": {"operationId": "sparql_post", "summary": "SPARQL query by POST",
+                     "tags": ["SPARQL 1.1 Protocol"],
+                     "parameters": [*graph_params, format_param],
+                     "requestBody": {"required": True, "content": {
+                         "application/x-www-form-urlencoded": {"schema": {
+                             "type": "object", "required": ["query"],
+                             "properties": {"query": {"type": "string", "minLength": 1}}}},
+                         "application/sparql-query": {"schema": {"type": "string", "minLength": 1}}}},
+                     "responses": query_responses},
+        },
+        "/sparql/update": {
+            "post": {"operationId": "sparql_update", "summary": "SPARQL 1.1 Update (bearer token; disabled by default)",
+                     "tags": ["SPARQL 1.1 Protocol"],
+                     "security": [{"bearer": []}],
+                     "requestBody": {"required": True, "content": {
+                         "application/x-www-form-urlencoded": {"schema": {
+                             "type": "object", "required": ["update"],
+                             "properties": {"update": {"type": "string", "minLength": 1}}}},
+                         "application/sparql-update": {"schema": {"type": "string", "minLength": 1}}}},
+                     "responses": {"204": {"description": "done"},
+                                   "400": _error("malformed update"),
+                                   "401": _error("missing or wrong bearer token"),
+                                   "403": _error("updates disabled" if not update_enabled else "LOAD not allowed"),
+                                   "413": _error("body larger than 1 MiB"),
+                                   "415": _error("unsupported Content-Type")}},
+        },
+        "/.well-known/void": {
+            "get": {"operationId": "void", "summary": "VoID statistics of the dataset", "tags": ["SPARQL 1.1 Protocol"],
+                    "parameters": [format_param],
+                    "responses": {"200": {"description": "VoID (Turtle or JSON-LD)",
+                                          "content": {"text/turtle": {"schema": {"type": "string"}},
+                                                      "application/ld+json": {"schema": {"type": "object"}}}},
+                                  "406": _error("no acceptable media type")}},
+        },
+        "/api/queries": {
+            "get": {"operationId": "list_queries", "summary": "The canned queries and their parameters",
+                    "tags": ["canned queries"],
+                    "responses": {"200": {"description": "list", "content": {"application/json": {
+                        "schema": {"type": "object", "required": ["queries"], "properties": {
+                            "queries": {"type": "array", "items": {"type": "object"}}}}}}}}},
+        },
+        "/api/openapi.json": {
+            "get": {"operationId": "openapi", "summary": "This description", "tags": ["meta"],
+                    "responses": {"200": {"description": "OpenAPI 3", "content": {"application/json": {
+                        "schema": {"type": "object"}}}}}},
+        },
+        "/health": {
+            "get": {"operationId": "health", "summary": "Readiness", "tags": ["meta"],
+                    "responses": {"200": {"description": "ready", "content": {"application/json": {
+                        "schema": {"type": "object"}}}}}},
+        },
+    }
+    for name, query in queries.items():
+        paths[f"/api/queries/{name}"] = {"get": canned_operation(query)}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "genskills", "version": __version__,
+                 "description": "SPARQL endpoint and canned queries of the knowledge graph of the skills, "
+                                "roles and courses of genomic medicine (PFMG 2025)."},
+        "paths": paths,
+        "components": {
+            "schemas": {"Error": {"type": "object", "required": ["ok", "error", "status"], "properties": {
+                "ok": {"type": "boolean"}, "error": {"type": "string"}, "status": {"type": "integer"}}}},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

@@ -1,0 +1,281 @@
+"""Canned queries: ``queries/*.rq`` with a ``#+`` header, and their typed parameters.
+
+See docs/queries.md for the header syntax and how parameters are bound.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from .errors import InputError, NotFoundError, QueryError
+from .namespaces import GSKD, PREFIXES
+from .results import QueryResult
+from .store import Store
+
+PARAM_TYPES = ("iri", "string", "integer", "language")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_HEADER = re.compile(r"^#\+\s*(?P<key>[^:]+?)\s*:\s*(?P<value>.*)$")
+# Characters RFC 3987 forbids in an IRI (and that would end an IRI in SPARQL).
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+_INTEGER = re.compile(r"^[+-]?[0-9]{1,18}$")
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str                       # one of PARAM_TYPES
+    cls: str | None                 # expected class IRI of an iri parameter
+    required: bool
+    default: str | None
+    description: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    name: str
+    text: str
+    title: dict[str, str]
+    description: dict[str, str]
+    params: tuple[Param, ...]
+
+    def param(self, name: str) -> Param:
+        for param in self.params:
+            if param.name == name:
+                return param
+        raise KeyError(name)
+
+    def bind(self, args: Mapping[str, str]) -> tuple[str, dict[str, URIRef | Literal]]:
+        """The query text with ``args`` bound, and the bound terms by parameter name.
+
+        :raises QueryError: a missing required parameter, an unknown one, or a value of
+            the wrong type; the message names the parameter.
+        """
+        known = {p.name for p in self.params}
+        unknown = sorted(set(args) - known)
+        if unknown:
+            expected = ", ".join(sorted(known)) or "none"
+            raise QueryError(f"query {self.name}: unknown parameter(s) {', '.join(unknown)}; "
+                             f"its parameters are: {expected}")
+        terms: dict[str, URIRef | Literal] = {}
+        for param in self.params:
+            value = args.get(param.name)
+            if value is None or value == "":   # an empty form field means "not given"
+                value = param.default
+            if value is None:
+                if param.required:
+                    raise QueryError(f"query {self.name}: missing required parameter {param.name!r} "
+                                     f"({_kind_text(param)})")
+                continue
+            terms[param.name] = to_term(param, value, query=self.name)
+        return with_values(self.text, terms), terms
+
+
+def _kind_text(param: Param) -> str:
+    return f"an IRI of a {_short(param.cls)}" if param.kind == "iri" else f"a {param.kind}"
+
+
+def _short(iri: str | None) -> str:
+    from .namespaces import compact
+    return compact(iri) if iri else "resource"
+
+
+def expand_iri(value: str) -> str:
+    """A full IRI from a full IRI, a prefixed name or a bare genskills id.
+
+    >>> expand_iri("gskd:role-nurse")
+    'https://w3id.org/genskills/id/role-nurse'
+    >>> expand_iri("role-nurse")
+    'https://w3id.org/genskills/id/role-nurse'
+    """
+    if "://" in value or value.startswith("urn:"):
+        return value
+    prefix, colon, local = value.partition(":")
+    if colon and prefix in PREFIXES:
+        return PREFIXES[prefix] + local
+    if not colon:
+        return str(GSKD) + value
+    return value
+
+
+def to_term(param: Param, value: str, *, query: str = "") -> URIRef | Literal:
+    """``value`` as the RDF term of ``param``'s type.
+
+    :raises QueryError: the value does not fit the type; the message names the parameter.
+    """
+    where = f"query {query}: " if query else ""
+    if param.kind == "iri":
+        if not value.strip():
+            raise QueryError(f"{where}parameter {param.name!r} must be {_kind_text(param)}, got {value!r}")
+        iri = expand_iri(value.strip())
+        if _IRI_FORBIDDEN.search(iri) or not _IRI.match(iri):
+            raise QueryError(f"{where}parameter {param.name!r} must be {_kind_text(param)}, got {value!r}")
+        return URIRef(iri)
+    if param.kind == "integer":
+        if not _INTEGER.match(value.strip()):
+            raise QueryError(f"{where}parameter {param.name!r} must be an integer, got {value!r}")
+        return Literal(int(value.strip()), datatype=XSD.integer)
+    if param.kind == "language":
+        if not _LANGUAGE.match(value.strip()):
+            raise QueryError(f"{where}parameter {param.name!r} must be a language code such as fr or en, "
+                             f"got {value!r}")
+        return Literal(value.strip().lower())
+    if len(value) > 1000:
+        raise QueryError(f"{where}parameter {param.name!r} is longer than 1000 characters")
+    return Literal(value)
+
+
+def _sparql_term(term: URIRef | Literal) -> str:
+    """An N-Triples rendering of a checked term: escapes make it one token whatever it holds."""
+    if isinstance(term, URIRef):
+        if _IRI_FORBIDDEN.search(str(term)):   # to_term checked it; never trust twice-removed input
+            raise QueryError(f"not an IRI: {str(term)!r}")
+        return f"<{term}>"
+    text = (str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            .replace("\r", "\\r").replace("\t", "\\t"))
+    text = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04X}", text)
+    if term.datatype is not None and term.datatype != XSD.string:
+        return f'"{text}"^^<{term.datatype}>'
+    return f'"{text}"'
+
+
+def with_values(text: str, terms: Mapping[str, URIRef | Literal]) -> str:
+    """``text`` with a VALUES block binding ``terms`` at the start of its outermost WHERE group."""
+    if not terms:
+        return text
+    match = _WHERE.search(_without_comments(text))
+    if match is None:
+        raise InputError("a canned query needs a WHERE { ... } group to bind its parameters")
+    names = " ".join(f"?{name}" for name in terms)
+    row = " ".join(_sparql_term(term) for term in terms.values())
+    block = f"\n  VALUES ({names}) {{ ({row}) }}\n"
+    return text[:match.end()] + block + text[match.end():]
+
+
+_TOKENS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''   # strings
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'                                                     # IRIs
+    r'|#[^\n]*')                                                                        # comments
+
+
+def _without_comments(text: str) -> str:
+    """``text`` with comments blanked out (same length, so positions still match).
+
+    A ``#`` inside an IRI (``<...ontology#inRegion>``) or a string is not a comment.
+
+    >>> _without_comments('SELECT ?x WHERE { ?x <http://ex/#p> "#" } # note')
+    'SELECT ?x WHERE { ?x <http://ex/#p> "#" }       '
+    """
+    return _TOKENS.sub(lambda m: " " * len(m.group()) if m.group().startswith("#") else m.group(), text)
+
+
+def parse_query_file(path: Path) -> CannedQuery:
+    """Read one ``.rq`` file and its header.
+
+    :raises InputError: the header is incomplete or malformed; the message names the
+        file and line.
+    """
+    name = path.stem
+    text = path.read_text(encoding="utf-8")
+    title: dict[str, str] = {}
+    description: dict[str, str] = {}
+    params: dict[str, dict] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#+"):
+            continue
+        match = _HEADER.match(line)
+        if not match:
+            raise InputError("a header line reads '#+ key: value'", path=str(path), line=number)
+        key, value = match.group("key"), match.group("value").strip()
+        if key in ("title@fr", "title@en"):
+            title[key[-2:]] = value
+        elif key in ("description@fr", "description@en"):
+            description[key[-2:]] = value
+        elif key.startswith("param "):
+            pname, _, lang = key[len("param "):].strip().partition("@")
+            if not _NAME.match(pname):
+                raise InputError(f"parameter name {pname!r} must match [a-z][a-z0-9_]*", path=str(path),
+                                 line=number)
+            entry = params.setdefault(pname, {"description": {}, "line": number})
+            if lang:
+                if lang not in ("fr", "en"):
+                    raise InputError(f"parameter description language must be fr or en, got {lang!r}",
+                                     path=str(path), line=number)
+                entry["description"][lang] = value
+            else:
+                entry.update(_param_spec(value, path, number))
+        else:
+            raise InputError(f"unknown header key {key!r}", path=str(path), line=number)
+    for lang in ("fr", "en"):
+        if lang not in title or lang not in description:
+            raise InputError(f"the header needs title@{lang} and description@{lang}", path=str(path))
+    built = []
+    for pname, entry in params.items():
+        if "kind" not in entry:
+            raise InputError(f"parameter {pname!r} is described but not declared "
+                             "('#+ param NAME: TYPE ...')", path=str(path), line=entry["line"])
+        if set(entry["description"]) != {"fr", "en"}:
+            raise InputError(f"parameter {pname!r} needs a description in fr and en", path=str(path),
+                             line=entry["line"])
+        if not re.search(rf"\?{pname}\b", _without_comments(text)):
+            raise InputError(f"parameter {pname!r} binds ?{pname}, which the query does not use",
+                             path=str(path), line=entry["line"])
+        built.append(Param(pname, entry["kind"], entry["cls"], entry["required"], entry["default"],
+                           entry["description"]))
+    return CannedQuery(name, text, title, description, tuple(built))
+
+
+def _param_spec(value: str, path: Path, line: int) -> dict:
+    words = value.split()
+    if not words or words[0] not in PARAM_TYPES:
+        raise InputError(f"parameter type must be one of {', '.join(PARAM_TYPES)}", path=str(path), line=line)
+    kind, rest = words[0], words[1:]
+    cls = None
+    if kind == "iri":
+        if not rest or ":" not in rest[0]:
+            raise InputError("an iri parameter names its class, e.g. 'iri gsk:Region'", path=str(path), line=line)
+        cls = expand_iri(rest.pop(0))
+    if not rest or rest[0] not in ("required", "optional"):
+        raise InputError("say 'required' or 'optional' after the type", path=str(path), line=line)
+    required = rest.pop(0) == "required"
+    default = None
+    for word in rest:
+        if not word.startswith("default="):
+            raise InputError(f"unexpected {word!r} in a parameter declaration", path=str(path), line=line)
+        default = word[len("default="):]
+    return {"kind": kind, "cls": cls, "required": required, "default": default}
+
+
+def load_queries(folder: Path) -> dict[str, CannedQuery]:
+    """Every canned query of ``folder``, by name, sorted."""
+    return {q.name: q for q in (parse_query_file(p) for p in sorted(Path(folder).glob("*.rq")))}
+
+
+def check_iri_params(store: Store, query: CannedQuery, terms: Mapping[str, URIRef | Literal]) -> None:
+    """Each IRI parameter must name a resource of its class.
+
+    :raises NotFoundError: naming the parameter, the IRI and the expected class.
+    """
+    for name, term in terms.items():
+        param = query.param(name)
+        if param.kind != "iri" or param.cls is None:
+            continue
+        answer = store.query(f"ASK {{ <{term}> a <{param.cls}> }}")
+        if not answer.boolean:
+            raise NotFoundError(f"query {query.name}: parameter {name!r}: {_short(str(term))} "
+                                f"is not a {_short(param.cls)} of the graph")
+
+
+def run_canned(store: Store, query: CannedQuery, args: Mapping[str, str]) -> QueryResult:
+    """Bind, check and run a canned query on ``store``."""
+    text, terms = query.bind(args)
+    check_iri_params(store, query, terms)
+    return store.query(text)

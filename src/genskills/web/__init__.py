@@ -1,0 +1,43 @@
+"""The HTTP shell: a Flask app over the core objects it is given."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import api, errors, sparql
+
+
+def create_app(settings, *, store, engine, queries) -> Flask:
+    """The Flask app of genskills.
+
+    ``store`` answers small lookups and takes updates; ``engine`` runs the queries under
+    the time and size limits; ``queries`` are the canned queries by name. The app builds
+    none of them: the caller (``genskills serve`` or a test) does.
+    """
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024   # a query or update body above 1 MiB gets 413
+    app.json.sort_keys = False
+    app.extensions["genskills"] = {"settings": settings, "store": store, "engine": engine, "queries": queries}
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(api.bp)
+    errors.register(app)
+
+    @app.after_request
+    def cors(response):
+        allowed = settings.cors_origins.strip()
+        if allowed:
+            from flask import request
+
+            origin = request.headers.get("Origin")
+            if allowed == "*":
+                response.headers["Access-Control-Allow-Origin"] = "*"
+            elif origin and origin in {o.strip() for o in allowed.split(",")}:
+                response.headers["Access-Control-Allow-Origin"] = origin
+                response.headers.add("Vary", "Origin")
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = "Accept, Authorization, Content-Type"
+            response.headers["Access-Control-Max-Age"] = "600"
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    return app

@@ -1,0 +1,71 @@
+"""The REST API over the canned queries, its OpenAPI description, and /health."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+
+from ..errors import NotFoundError, QueryError
+from ..namespaces import compact
+from ..openapi import openapi
+from ..queries import check_iri_params
+from ..safety import check_remote_calls
+from .sparql import respond
+
+bp = Blueprint("api", __name__)
+
+#: Query-string keys that are not canned-query parameters.
+RESERVED = {"format"}
+
+
+def core() -> dict:
+    return current_app.extensions["genskills"]
+
+
+def _describe(query) -> dict:
+    return {
+        "name": query.name,
+        "url": url_for("api.run", name=query.name, _external=True),
+        "title": query.title,
+        "description": query.description,
+        "params": [{"name": p.name, "type": p.kind, "class": compact(p.cls) if p.cls else None,
+                    "required": p.required, "default": p.default, "description": p.description}
+                   for p in query.params],
+    }
+
+
+@bp.route("/api/queries", methods=["GET"])
+def listing():
+    return jsonify({"queries": [_describe(q) for q in core()["queries"].values()]})
+
+
+@bp.route("/api/queries/<name>", methods=["GET"])
+def run(name: str):
+    query = core()["queries"].get(name)
+    if query is None:
+        raise NotFoundError(f"no canned query named {name!r}; see /api/queries")
+    args = {}
+    for key in request.args:
+        if key in RESERVED:
+            continue
+        values = request.args.getlist(key)
+        if len(values) > 1:
+            raise QueryError(f"query {name}: parameter {key!r} given {len(values)} times; give it once")
+        args[key] = values[0]
+    text, terms = query.bind(args)
+    check_iri_params(core()["store"], query, terms)
+    check_remote_calls(text, core()["settings"].allowed_services)
+    result = core()["engine"].query(text)
+    return respond(result, format_param=request.args.get("format"))
+
+
+@bp.route("/api/openapi.json", methods=["GET"])
+def openapi_document():
+    document = openapi(core()["queries"], update_enabled=bool(core()["settings"].update_token))
+    document["servers"] = [{"url": request.url_root.rstrip("/")}]
+    return jsonify(document)
+
+
+@bp.route("/health", methods=["GET"])
+def health():
+    return jsonify({"ok": True, "store": core()["store"].description,
+                    "query_workers": core()["engine"].size})

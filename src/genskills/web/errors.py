@@ -1,0 +1,55 @@
+"""The one mapping from genskills errors to HTTP statuses, and the one error body shape."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from ..errors import (BusyError, ConfigError, ForbiddenError, GenskillsError, InputError, NotFoundError,
+                      QueryError, QueryTimeoutError, StoreError, UnauthorizedError, ValidationError)
+
+#: Most specific first.
+STATUS: tuple[tuple[type, int], ...] = (
+    (UnauthorizedError, 401),
+    (ForbiddenError, 403),
+    (NotFoundError, 404),
+    (ValidationError, 422),
+    (QueryError, 400),
+    (InputError, 400),
+    (QueryTimeoutError, 503),
+    (BusyError, 503),
+    (StoreError, 503),
+    (ConfigError, 500),
+)
+
+
+def error_body(message: str, status: int):
+    response = jsonify({"ok": False, "error": message, "status": status})
+    response.status_code = status
+    return response
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(GenskillsError)
+    def handle_genskills(exc: GenskillsError):
+        status = next((code for kind, code in STATUS if isinstance(exc, kind)), 500)
+        response = error_body(str(exc), status)
+        if isinstance(exc, UnauthorizedError):
+            response.headers["WWW-Authenticate"] = 'Bearer realm="genskills"'
+        if status == 503:
+            response.headers["Retry-After"] = "1"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def handle_http(exc: HTTPException):
+        response = error_body(exc.description or exc.name, exc.code or 500)
+        for key, value in (exc.get_response().headers.items() if exc.code == 405 else []):
+            if key == "Allow":
+                response.headers["Allow"] = value
+        return response
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(exc: Exception):
+        # Never a stack trace to the client; the log has it.
+        app.logger.exception("unexpected error")
+        return error_body("internal error: the server failed on this request", 500)

@@ -1,0 +1,60 @@
+"""`genskills serve`: the store, the query engine and the app, behind waitress."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+
+from ..engine import Limits, RemoteEngine, WorkerPool
+from ..loading import load_sources
+from ..queries import load_queries
+from ..store import EndpointStore, open_store
+
+
+def build(settings, *, progress=lambda step: None):
+    """The store, engine and canned queries the settings describe; loads an empty store first."""
+    store = open_store(settings)
+    if not store.graph_names():
+        progress("the store is empty: loading the shipped data")
+        load_sources(store, settings.root, progress=progress)
+    limits = Limits(timeout=settings.query_timeout, max_rows=settings.max_rows)
+    if isinstance(store, EndpointStore):
+        engine = RemoteEngine(store, limits=limits)
+    else:
+        engine = WorkerPool(settings.store_path, workers=settings.query_workers, limits=limits)
+    queries = load_queries(settings.root / "queries")
+    return store, engine, queries
+
+
+def serve(settings, *, progress=lambda step: None) -> None:
+    from waitress import create_server
+
+    from . import create_app
+
+    store, engine, queries = build(settings, progress=progress)
+    app = create_app(settings, store=store, engine=engine, queries=queries)
+    server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads,
+                           ident="genskills")
+    logging.getLogger("waitress").setLevel(logging.WARNING)
+
+    stopping = []
+
+    def stop(signum, frame):
+        stopping.append(signum)
+        server.close()
+
+    signal.signal(signal.SIGTERM, stop)
+    host, port = server.effective_host, server.effective_port
+    print(f"genskills serving {store.description} at http://{host}:{port}/sparql "
+          f"(canned queries: http://{host}:{port}/api/queries)", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    except OSError:
+        if not stopping:   # closing the sockets under the loop ends it with EBADF: expected
+            raise
+    finally:
+        engine.close()
+        print("genskills stopped", file=sys.stderr, flush=True)

@@ -1,0 +1,149 @@
+"""SPARQL 1.1 Protocol: /sparql (query), /sparql/update, and the service description."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, Response, current_app, request
+
+from ..describe import service_description, void_graph
+from ..errors import ForbiddenError, QueryError, UnauthorizedError
+from ..formats import (FORMAT_PARAM, GRAPH_ALIASES, RESULT_ALIASES, RESULT_MEDIA, graph_offers, negotiate,
+                       rdf_format)
+from ..results import QueryResult, render_http
+from ..safety import check_remote_calls
+
+bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+
+
+def core() -> dict:
+    return current_app.extensions["genskills"]
+
+
+def _single(values: list[str], name: str) -> str:
+    if not values:
+        raise QueryError(f"missing parameter {name!r}: send the SPARQL text as {name}=...")
+    if len(values) > 1:
+        raise QueryError(f"parameter {name!r} given {len(values)} times; give it once")
+    return values[0]
+
+
+def _media_type() -> str:
+    return (request.mimetype or "").lower()
+
+
+def respond(result: QueryResult, *, format_param: str | None = None) -> Response:
+    """The result in the format the client asked for (``format=`` first, then Accept), or 406."""
+    if result.kind == "graph":
+        offers, aliases, default = graph_offers(), GRAPH_ALIASES, "ttl"
+    else:
+        offers, aliases, default = RESULT_MEDIA, RESULT_ALIASES, "json"
+    if format_param:
+        key = FORMAT_PARAM.get(format_param.lower())
+        if key not in offers:
+            raise QueryError(f"format={format_param!r} does not fit this result; "
+                             f"use one of {', '.join(sorted(k for k, v in FORMAT_PARAM.items() if v in offers))}")
+    else:
+        key = negotiate(request.headers.get("Accept"), offers, default, aliases)
+    if key is None:
+        return _not_acceptable(offers)
+    return Response(render_http(result, key), status=200, content_type=f"{offers[key]}; charset=utf-8")
+
+
+def _not_acceptable(offers: dict[str, str]):
+    from .errors import error_body
+
+    return error_body("none of the media types in Accept can be produced for this result; available: "
+                      + ", ".join(offers.values()), 406)
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def query():
+    if request.method == "GET":
+        texts = request.args.getlist("query")
+        if not set(request.args) - {"format"}:
+            return description()
+        default_graphs = request.args.getlist("default-graph-uri")
+        named_graphs = request.args.getlist("named-graph-uri")
+    elif _media_type() == FORM:
+        texts = request.form.getlist("query")
+        default_graphs = request.form.getlist("default-graph-uri") + request.args.getlist("default-graph-uri")
+        named_graphs = request.form.getlist("named-graph-uri") + request.args.getlist("named-graph-uri")
+        if request.args.getlist("query"):
+            raise QueryError("with POST, send query=... in the body, not in the URL")
+        if not texts and request.form.getlist("update"):
+            raise QueryError("this is the query endpoint: send updates to /sparql/update")
+    elif _media_type() == SPARQL_QUERY:
+        texts = [request.get_data(as_text=True)]
+        default_graphs = request.args.getlist("default-graph-uri")
+        named_graphs = request.args.getlist("named-graph-uri")
+    else:
+        from .errors import error_body
+
+        return error_body(f"unsupported Content-Type {request.mimetype or 'none'!r}; use {FORM} or "
+                          f"{SPARQL_QUERY}", 415)
+    if request.method == "GET" and request.args.getlist("update"):
+        raise QueryError("this is the query endpoint: send updates to /sparql/update with POST")
+    text = _single(texts, "query")
+    settings = core()["settings"]
+    check_remote_calls(text, settings.allowed_services)
+    result = core()["engine"].query(text, default_graphs=default_graphs or None,
+                                    named_graphs=named_graphs or None)
+    return respond(result, format_param=request.args.get("format"))
+
+
+@bp.route("/sparql/update", methods=["POST"])
+def update():
+    settings = core()["settings"]
+    if not settings.update_token:
+        raise ForbiddenError("SPARQL Update is disabled on this server (set update_token to enable it)")
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    # compare_digest: the time taken does not tell how much of a guessed token was right.
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), settings.update_token.encode()):
+        raise UnauthorizedError("SPARQL Update needs the server's bearer token (Authorization: Bearer ...)")
+    if _media_type() == FORM:
+        text = _single(request.form.getlist("update"), "update")
+    elif _media_type() == SPARQL_UPDATE:
+        text = request.get_data(as_text=True)
+    else:
+        from .errors import error_body
+
+        return error_body(f"unsupported Content-Type {request.mimetype or 'none'!r}; use {FORM} or "
+                          f"{SPARQL_UPDATE}", 415)
+    check_remote_calls(text, settings.allowed_services)
+    core()["store"].update(text)
+    core()["engine"].refresh()
+    return Response(status=204)
+
+
+def _endpoint_url() -> str:
+    return request.url_root.rstrip("/") + "/sparql"
+
+
+def description():
+    """Service description (sd: vocabulary with VoID statistics) in Turtle or JSON-LD."""
+    settings = core()["settings"]
+    graph = service_description(core()["store"], _endpoint_url(),
+                                update_endpoint=(request.url_root + "sparql/update") if settings.update_token else None)
+    return _graph_response(graph)
+
+
+@bp.route("/.well-known/void", methods=["GET"])
+def void():
+    return _graph_response(void_graph(core()["store"], endpoint=_endpoint_url()))
+
+
+def _graph_response(graph):
+    offers = {"ttl": "text/turtle", "jsonld": "application/ld+json"}
+    format_param = request.args.get("format")
+    key = FORMAT_PARAM.get(format_param.lower()) if format_param else negotiate(
+        request.headers.get("Accept"), offers, "ttl", {"application/json": "jsonld"})
+    if key not in offers:
+        return _not_acceptable(offers)
+    body = graph.serialize(format=rdf_format(key).rdflib_name, encoding="utf-8")
+    return Response(body, content_type=f"{offers[key]}; charset=utf-8")
