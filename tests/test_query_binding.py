@@ -54,7 +54,8 @@ def test_a_blank_iri_is_ill_typed_not_the_namespace(tmp_path, blank):
         query.bind({"region": blank})
 
 
-@pytest.mark.parametrize("module", ["genskills.namespaces", "genskills.formats", "genskills.queries"])
+@pytest.mark.parametrize("module", ["genskills.namespaces", "genskills.formats", "genskills.queries",
+                                    "genskills.safety"])
 def test_doctests(module):
     failures, tried = doctest.testmod(importlib.import_module(module))
     assert tried > 0 and failures == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
@@ -20,6 +22,7 @@ def void_graph(store: Store, *, endpoint: str | None = None) -> Graph:
     """VoID description of the dataset: triples per graph and members per genskills class."""
     graph = Graph()
     graph.bind("void", VOID)
+    graph.bind("sd", SD)
     graph.bind("dct", DCTERMS)
     graph.add((DATASET, RDF.type, VOID.Dataset))
     graph.add((DATASET, DCTERMS.title, Literal("genskills: compétences, rôles et formations de la médecine génomique", lang="fr")))
@@ -37,15 +40,15 @@ def void_graph(store: Store, *, endpoint: str | None = None) -> Graph:
     per_graph = store.query(f"""SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {not_staging} }}
         GROUP BY ?g ORDER BY ?g""").rows
     for name, count in per_graph:
-        part = URIRef(f"{DATASET}/graph/{str(name).rsplit('/', 1)[-1]}")
-        graph.add((DATASET, VOID.subset, part))
-        graph.add((part, RDF.type, VOID.Dataset))
-        graph.add((part, SD_NAME, name))
-        graph.add((part, VOID.triples, Literal(int(count), datatype=XSD.integer)))
+        graph.add((DATASET, VOID.subset, graph_part(str(name))))
+        graph.add((graph_part(str(name)), RDF.type, VOID.Dataset))
+        graph.add((graph_part(str(name)), VOID.triples, Literal(int(count), datatype=XSD.integer)))
+    (all_classes,), = store.query(f"""SELECT (COUNT(DISTINCT ?class) AS ?n) WHERE {{
+        GRAPH ?g {{ ?x a ?class }} {not_staging} }}""").rows
+    graph.add((DATASET, VOID.classes, Literal(int(all_classes), datatype=XSD.integer)))
     classes = store.query(f"""SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {{
         GRAPH ?g {{ ?x a ?class }} {not_staging} FILTER(STRSTARTS(STR(?class), "{GSK}")) }}
         GROUP BY ?class ORDER BY ?class""").rows
-    graph.add((DATASET, VOID.classes, Literal(len(classes), datatype=XSD.integer)))
     for cls, count in classes:
         part = URIRef(f"{DATASET}/class/{str(cls)[len(str(GSK)):]}")
         graph.add((DATASET, VOID.classPartition, part))
@@ -54,7 +57,9 @@ def void_graph(store: Store, *, endpoint: str | None = None) -> Graph:
     return graph
 
 
-SD_NAME = SD.name
+def graph_part(name: str) -> URIRef:
+    """The VoID subset that describes one named graph (its full name, percent-encoded)."""
+    return URIRef(f"{DATASET}/graph/{quote(name, safe='')}")
 
 
 def service_description(store: Store, endpoint: str, *, update_endpoint: str | None) -> Graph:
@@ -65,8 +70,6 @@ def service_description(store: Store, endpoint: str, *, update_endpoint: str | N
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, URIRef(endpoint)))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    if update_endpoint:
-        graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
     for fmt in RESULT_FORMATS:
         graph.add((service, SD.resultFormat, FORMATS[fmt]))
@@ -77,11 +80,17 @@ def service_description(store: Store, endpoint: str, *, update_endpoint: str | N
     graph.add((default_dataset, SD.defaultGraph, default_graph))
     graph.add((default_graph, RDF.type, SD.Graph))
     graph.add((default_graph, VOID.triples, graph.value(DATASET, VOID.triples)))
-    graph.add((default_dataset, DCTERMS.source, DATASET))   # the VoID statistics above
-    for part in graph.objects(DATASET, VOID.subset):
+    for (name,) in store.query(f"""SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+            FILTER(!STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }} ORDER BY ?g""").rows:
         named = BNode()
         graph.add((default_dataset, SD.namedGraph, named))
         graph.add((named, RDF.type, SD.NamedGraph))
-        graph.add((named, SD.name, graph.value(part, SD_NAME)))
-        graph.add((named, SD.graph, part))
+        graph.add((named, SD.name, name))
+        graph.add((named, SD.graph, graph_part(str(name))))   # its VoID statistics
+    if update_endpoint:
+        updates = URIRef(update_endpoint + "#service")
+        graph.add((updates, RDF.type, SD.Service))
+        graph.add((updates, SD.endpoint, URIRef(update_endpoint)))
+        graph.add((updates, SD.supportedLanguage, SD.SPARQL11Update))
+        graph.add((updates, SD.defaultDataset, default_dataset))
     return graph

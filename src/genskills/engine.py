@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import shutil
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import (BusyError, QueryError, QueryTimeoutError, ResultTooLargeError, StoreError)
 from .results import QueryResult
@@ -62,22 +65,73 @@ class _Worker:
 
 
 class WorkerPool:
-    """Query workers over the on-disk store at ``path``."""
+    """Query workers over checkpoints of the embedded store.
 
-    def __init__(self, path, *, workers: int = 2, limits: Limits = Limits()):
-        self.path = str(path)
+    Workers never open the live store: after start and after every write, the pool takes
+    a checkpoint (``<store>.snapshots/<generation>``, hard links) and new workers open
+    it read-only; a checkpoint is deleted when no worker uses it any more.
+    """
+
+    def __init__(self, store, *, workers: int = 2, limits: Limits = Limits()):
+        self.store = store
         self.limits = limits
+        self.size = workers
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._generation = 0
+        self._snapshots = Path(f"{store.path}.snapshots")
+        shutil.rmtree(self._snapshots, ignore_errors=True)   # left by a server that was killed
+        self._snapshots.mkdir(parents=True)
         self._lock = threading.Lock()
         self._closed = False
-        self.size = workers
+        self._generation = 0
+        self._live: Counter[int] = Counter()
+        self._take_checkpoint()
+        # An idle slot holds a worker, or None: a worker to start on first use (after a
+        # timeout or a failed start), so that a slot is never lost.
+        self._idle: queue.Queue[_Worker | None] = queue.Queue()
         for _ in range(workers):
-            self._idle.put(self._spawn())
+            self._idle.put(self._spawn_or_none())
+
+    def _snapshot(self, generation: int) -> Path:
+        return self._snapshots / str(generation)
+
+    def _take_checkpoint(self) -> None:
+        self.store.checkpoint(self._snapshot(self._generation))
 
     def _spawn(self) -> _Worker:
-        return _Worker(self._context, self.path, self.limits.max_rows, self._generation)
+        with self._lock:
+            generation = self._generation
+            self._live[generation] += 1
+        try:
+            return _Worker(self._context, str(self._snapshot(generation)), self.limits.max_rows, generation)
+        except BaseException:
+            self._retire(generation)
+            raise
+
+    def _spawn_or_none(self) -> _Worker | None:
+        try:
+            return self._spawn()
+        except StoreError:
+            return None
+
+    def _retire(self, generation: int) -> None:
+        """Count a worker of ``generation`` gone; delete its checkpoint if it was the last."""
+        with self._lock:
+            self._live[generation] -= 1
+            unused = self._live[generation] <= 0 and generation != self._generation
+        if unused:
+            shutil.rmtree(self._snapshot(generation), ignore_errors=True)
+
+    def _kill(self, worker: _Worker) -> None:
+        worker.kill()
+        self._retire(worker.generation)
+
+    def _stop(self, worker: _Worker) -> None:
+        worker.stop()
+        self._retire(worker.generation)
+
+    def live_workers(self) -> int:
+        with self._lock:
+            return sum(n for n in self._live.values() if n > 0)
 
     def query(self, sparql: str, *, default_graphs=None, named_graphs=None) -> QueryResult:
         try:
@@ -86,16 +140,19 @@ class WorkerPool:
             raise BusyError(f"all {self.size} query workers stayed busy for {self.limits.queue_wait:g} s; "
                             "try again later") from None
         try:
+            if worker is None:
+                worker = self._spawn()
             worker.conn.send((sparql, default_graphs, named_graphs))
             if not worker.conn.poll(self.limits.timeout):
-                worker.kill()
-                worker = self._spawn()
+                self._kill(worker)
+                worker = None   # the next request starts a fresh one: this answer is not delayed
                 raise QueryTimeoutError(f"the query ran longer than the {self.limits.timeout:g} s limit "
                                         "and was stopped")
             answer = worker.conn.recv()
         except (EOFError, OSError) as exc:
-            worker.kill()
-            worker = self._spawn()
+            if worker is not None:
+                self._kill(worker)
+            worker = None
             raise StoreError(f"a query worker failed: {exc}") from exc
         finally:
             self._give_back(worker)
@@ -108,48 +165,71 @@ class WorkerPool:
             raise ResultTooLargeError(message)
         raise StoreError(message)
 
-    def _give_back(self, worker: _Worker) -> None:
+    def _give_back(self, worker: _Worker | None) -> None:
         with self._lock:
-            stale = worker.generation != self._generation
+            stale = worker is not None and worker.generation != self._generation
             closed = self._closed
-        if closed:
-            worker.stop()
-            return
-        if stale:
-            worker.stop()
-            worker = self._spawn()
-        self._idle.put(worker)
+        if worker is not None and (closed or stale):
+            self._stop(worker)
+            worker = None
+        if not closed:
+            self._idle.put(worker)
 
     def refresh(self) -> None:
-        """Replace every worker, so that queries see what was written since they started."""
+        """Take a new checkpoint and retire the workers of the old one.
+
+        Idle workers are replaced lazily; busy ones when they finish.
+        """
         with self._lock:
             self._generation += 1
+        self._take_checkpoint()
         for _ in range(self._idle.qsize()):
             try:
                 worker = self._idle.get_nowait()
             except queue.Empty:
                 break
             self._give_back(worker)
+        with self._lock:
+            old = [g for g in self._live if g != self._generation and self._live[g] <= 0]
+        for generation in old:
+            shutil.rmtree(self._snapshot(generation), ignore_errors=True)
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
         while True:
             try:
-                self._idle.get_nowait().stop()
+                worker = self._idle.get_nowait()
             except queue.Empty:
                 break
+            if worker is not None:
+                self._stop(worker)
+        shutil.rmtree(self._snapshots, ignore_errors=True)
 
 
 class RemoteEngine:
     """Queries to a remote SPARQL endpoint, with the same limits."""
 
-    def __init__(self, store: EndpointStore, *, limits: Limits = Limits()):
+    def __init__(self, store: EndpointStore, *, limits: Limits = Limits(), concurrency: int = 2):
         self.store = store
         self.limits = limits
-        self.size = 0
+        self.size = concurrency
+        # genskills stops waiting at the time limit, but only the endpoint can stop the
+        # query itself: bound how many run there at once.
+        self._slots = threading.BoundedSemaphore(concurrency)
+
+    def live_workers(self) -> int:
+        return self.size
 
     def query(self, sparql: str, *, default_graphs=None, named_graphs=None) -> QueryResult:
+        if not self._slots.acquire(timeout=self.limits.queue_wait):
+            raise BusyError(f"{self.size} queries are already running on the endpoint; try again later")
+        try:
+            return self._query(sparql, default_graphs, named_graphs)
+        finally:
+            self._slots.release()
+
+    def _query(self, sparql: str, default_graphs, named_graphs) -> QueryResult:
         started = time.monotonic()
         try:
             result = self.store.query(sparql, default_graphs=default_graphs, named_graphs=named_graphs,

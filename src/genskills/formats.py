@@ -76,8 +76,8 @@ FORMAT_PARAM = {
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
     """Media ranges of an Accept header with their q-values, best first (stable).
 
-    >>> parse_accept("text/csv;q=0.5, application/sparql-results+json")
-    [('application/sparql-results+json', 1.0), ('text/csv', 0.5)]
+    >>> parse_accept("text/csv;q=0.5, application/sparql-results+json, text/html;q=0")
+    [('application/sparql-results+json', 1.0), ('text/csv', 0.5), ('text/html', 0.0)]
     """
     if not header:
         return [("*/*", 1.0)]
@@ -92,12 +92,13 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
             key, _, value = param.partition("=")
             if key.strip().lower() == "q":
                 try:
-                    q = max(0.0, min(1.0, float(value)))
+                    q = float(value)
                 except ValueError:
                     q = 0.0
+                q = max(0.0, min(1.0, q)) if q == q else 0.0   # q != q: NaN
         ranges.append((media, q, index))
     ranges.sort(key=lambda r: (-r[1], r[2]))
-    return [(m, q) for m, q, _ in ranges if q > 0]
+    return [(m, q) for m, q, _ in ranges]
 
 
 def negotiate(accept: str | None, offers: dict[str, str], default: str,
@@ -107,20 +108,26 @@ def negotiate(accept: str | None, offers: dict[str, str], default: str,
     ``*/*`` and ``type/*`` pick ``default`` when it matches, else the first offer that does.
     """
     aliases = aliases or {}
-    for media, _q in parse_accept(accept):
+    ranges = parse_accept(accept)
+    # q=0 refuses a type explicitly, even where a wildcard would accept it.
+    refused = {aliases.get(m) or next((k for k, o in offers.items() if o == m), None)
+               for m, q in ranges if q == 0}
+    candidates = [k for k in offers if k not in refused]
+    ordered = ([default] if default in candidates else []) + [k for k in candidates if k != default]
+    for media, q in ranges:
+        if q == 0:
+            continue
         if media == "*/*":
-            return default
-        if media in aliases:
+            return ordered[0] if ordered else None
+        if media in aliases and aliases[media] in candidates:
             return aliases[media]
-        for key, offered in offers.items():
-            if offered == media:
+        for key in candidates:
+            if offers[key] == media:
                 return key
         if media.endswith("/*"):
             family = media[:-1]
-            if offers.get(default, "").startswith(family):
-                return default
-            for key, offered in offers.items():
-                if offered.startswith(family):
+            for key in ordered:
+                if offers[key].startswith(family):
                     return key
     return None
 

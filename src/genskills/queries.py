@@ -16,6 +16,7 @@ from rdflib.namespace import XSD
 from .errors import InputError, NotFoundError, QueryError
 from .namespaces import GSKD, PREFIXES
 from .results import QueryResult
+from .safety import blank_comments
 from .store import Store
 
 PARAM_TYPES = ("iri", "string", "integer", "language")
@@ -160,21 +161,8 @@ def with_values(text: str, terms: Mapping[str, URIRef | Literal]) -> str:
     return text[:match.end()] + block + text[match.end():]
 
 
-_TOKENS = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''   # strings
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'                                                     # IRIs
-    r'|#[^\n]*')                                                                        # comments
-
-
 def _without_comments(text: str) -> str:
-    """``text`` with comments blanked out (same length, so positions still match).
-
-    A ``#`` inside an IRI (``<...ontology#inRegion>``) or a string is not a comment.
-
-    >>> _without_comments('SELECT ?x WHERE { ?x <http://ex/#p> "#" } # note')
-    'SELECT ?x WHERE { ?x <http://ex/#p> "#" }       '
-    """
-    return _TOKENS.sub(lambda m: " " * len(m.group()) if m.group().startswith("#") else m.group(), text)
+    return blank_comments(text)
 
 
 def parse_query_file(path: Path) -> CannedQuery:

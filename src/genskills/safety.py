@@ -4,34 +4,73 @@ from __future__ import annotations
 
 import re
 
-from .errors import ForbiddenError
+from .errors import ForbiddenError, QueryError
 
-_STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
-_COMMENTS = re.compile(r"#[^\n]*")
-_IRIREF = r"<[^<>\"{}|^`\\\x00-\x20]*>"
-_REMOTE = re.compile(rf"\b(SERVICE|LOAD)\b\s*(?:SILENT\b\s*)?({_IRIREF}|[^\s{{]+)", re.IGNORECASE)
+#: One token at a time, left to right: a string, an IRI or a comment. Scanning them in one
+#: pass matters: a '#' or a quote inside an IRI, or a '#' inside a string, starts nothing.
+TOKENS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''   # strings
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'                                                     # IRIs
+    r'|#[^\n]*')                                                                      # comments
+
+_REMOTE = re.compile(r"\b(SERVICE|LOAD)\b\s*(?:SILENT\b\s*)?(<[^<>\"{}|^`\\\x00-\x20]*>|[^\s{]*)", re.IGNORECASE)
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-def _code_only(text: str) -> str:
-    """``text`` without string literals and comments, where a keyword cannot hide."""
-    # Strings first: a '#' inside a string does not start a comment.
-    text = _STRINGS.sub('""', text)
-    return _COMMENTS.sub("", text)
+def blank_comments(text: str) -> str:
+    """``text`` with comments blanked out (same length, so positions still match).
+
+    >>> blank_comments('SELECT ?x WHERE { ?x <http://ex/#p> "#" } # note')
+    'SELECT ?x WHERE { ?x <http://ex/#p> "#" }       '
+    """
+    return TOKENS.sub(lambda m: " " * len(m.group()) if m.group().startswith("#") else m.group(), text)
+
+
+def _code_only(text: str) -> tuple[str, list[str]]:
+    """``text`` with strings emptied, comments removed and each IRI replaced by ``<n>``.
+
+    The IRIs are returned apart (``<n>`` is the n-th), so that no word inside an IRI
+    (``<http://ex/service>``) reads as a keyword.
+    """
+    iris: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        token = match.group()
+        if token.startswith("#"):
+            return " "
+        if token.startswith("<"):
+            iris.append(token[1:-1])
+            return f"<{len(iris) - 1}>"
+        return '""'
+    return TOKENS.sub(keep, text), iris
 
 
 def check_remote_calls(text: str, allowed: tuple[str, ...]) -> None:
     """Refuse ``SERVICE`` and ``LOAD`` to any endpoint that is not allow-listed.
 
     Only a full IRI can be allow-listed: a prefixed name or a variable after SERVICE is
-    refused, since its target is not known before the query runs.
+    refused, since its target is not known before the query runs. A SPARQL text that
+    escapes the keyword itself (``\\u0053ERVICE``) is refused by the parser.
 
     :raises ForbiddenError: naming the keyword and the target.
     """
-    for match in _REMOTE.finditer(_code_only(text)):
+    code, iris = _code_only(text)
+    for match in _REMOTE.finditer(code):
         keyword, target = match.group(1).upper(), match.group(2)
-        iri = target[1:-1] if target.startswith("<") and target.endswith(">") else None
+        iri = iris[int(target[1:-1])] if re.fullmatch(r"<\d+>", target) else None
         if iri is None or iri not in allowed:
-            shown = iri or target
+            shown = iri or target or "(nothing)"
             allowed_text = ", ".join(allowed) if allowed else "none"
             raise ForbiddenError(f"{keyword} {shown} is not allowed: this server only reaches the "
                                  f"endpoints of its service_allow setting ({allowed_text})")
+
+
+def checked_graph_iri(value: str, parameter: str) -> str:
+    """``value`` if it is an absolute IRI usable as a graph name.
+
+    :raises QueryError: naming the parameter.
+    """
+    if not value or _IRI_FORBIDDEN.search(value) or not _IRI.match(value):
+        raise QueryError(f"{parameter} must be an absolute IRI, got {value!r}")
+    return value

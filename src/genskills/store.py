@@ -254,6 +254,20 @@ class OxigraphStore:
         self._update(drops + " ;\n" + derive_update())
         self._ox.flush()
 
+    def checkpoint(self, target: Path) -> None:
+        """A consistent copy of the store in ``target`` (a new folder; hard links where possible).
+
+        Query workers read checkpoints, never the live store: opening a store read-only
+        while another process writes it is undefined behaviour in Oxigraph.
+        """
+        if self.path is None:
+            raise StoreError("an in-memory store has no checkpoint")
+        try:
+            self._ox.flush()
+            self._ox.backup(str(target))
+        except OSError as exc:
+            raise StoreError(f"{self.description}: checkpoint to {target} failed: {exc}") from exc
+
     def dump(self, output: BinaryIO, fmt: RdfFormat, *, graph: str | None = None) -> None:
         ox_format = getattr(ox.RdfFormat, fmt.oxigraph_name)
         try:
@@ -447,7 +461,7 @@ def query_worker(conn, path: str, max_rows: int) -> None:
     """
     try:
         store = ox.Store.read_only(path)
-    except OSError as exc:
+    except Exception as exc:  # OSError, or RuntimeError for a damaged folder
         conn.send(("error", "store", f"cannot open the store at {path}: {exc}"))
         return
     conn.send(("ready",))
@@ -466,7 +480,9 @@ def query_worker(conn, path: str, max_rows: int) -> None:
         except _TooManyRows:
             conn.send(("error", "size", f"the result has more than {max_rows} rows: "
                                         "add a LIMIT, or narrow the query"))
-        except (OSError, ValueError, RuntimeError) as exc:
+        except ValueError as exc:   # e.g. an invalid graph IRI
+            conn.send(("error", "query", str(exc)))
+        except (OSError, RuntimeError) as exc:
             conn.send(("error", "store", str(exc)))
 
 
@@ -475,9 +491,12 @@ class _TooManyRows(Exception):
 
 
 def _evaluate(store, sparql: str, default_graphs, named_graphs, max_rows: int) -> QueryResult:
-    options: dict = {"use_default_graph_as_union": default_graphs is None}
-    if default_graphs is not None:
-        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs] or ox.DefaultGraph()
+    # A dataset given with the request replaces the default one (SPARQL 1.1 Protocol 2.1.4):
+    # with named graphs only, the default graph is the store's own, empty, default graph.
+    given = default_graphs is not None or named_graphs is not None
+    options: dict = {"use_default_graph_as_union": not given}
+    if given:
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()] or ox.DefaultGraph()
     if named_graphs is not None:
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
     answer = store.query(sparql, **options)

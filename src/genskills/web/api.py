@@ -68,4 +68,4 @@ def openapi_document():
 @bp.route("/health", methods=["GET"])
 def health():
     return jsonify({"ok": True, "store": core()["store"].description,
-                    "query_workers": core()["engine"].size})
+                    "query_workers": core()["engine"].live_workers()})

@@ -18,11 +18,13 @@ def build(settings, *, progress=lambda step: None):
     if not store.graph_names():
         progress("the store is empty: loading the shipped data")
         load_sources(store, settings.root, progress=progress)
-    limits = Limits(timeout=settings.query_timeout, max_rows=settings.max_rows)
+    # A request waits for a free worker at most as long as a query may run.
+    limits = Limits(timeout=settings.query_timeout, max_rows=settings.max_rows,
+                    queue_wait=settings.query_timeout)
     if isinstance(store, EndpointStore):
-        engine = RemoteEngine(store, limits=limits)
+        engine = RemoteEngine(store, limits=limits, concurrency=settings.query_workers)
     else:
-        engine = WorkerPool(settings.store_path, workers=settings.query_workers, limits=limits)
+        engine = WorkerPool(store, workers=settings.query_workers, limits=limits)
     queries = load_queries(settings.root / "queries")
     return store, engine, queries
 

@@ -8,10 +8,9 @@ from flask import Blueprint, Response, current_app, request
 
 from ..describe import service_description, void_graph
 from ..errors import ForbiddenError, QueryError, UnauthorizedError
-from ..formats import (FORMAT_PARAM, GRAPH_ALIASES, RESULT_ALIASES, RESULT_MEDIA, graph_offers, negotiate,
-                       rdf_format)
+from ..formats import FORMAT_PARAM, GRAPH_ALIASES, RESULT_ALIASES, RESULT_MEDIA, graph_offers, negotiate
 from ..results import QueryResult, render_http
-from ..safety import check_remote_calls
+from ..safety import check_remote_calls, checked_graph_iri
 
 bp = Blueprint("sparql", __name__)
 
@@ -51,7 +50,14 @@ def respond(result: QueryResult, *, format_param: str | None = None) -> Response
         key = negotiate(request.headers.get("Accept"), offers, default, aliases)
     if key is None:
         return _not_acceptable(offers)
-    return Response(render_http(result, key), status=200, content_type=f"{offers[key]}; charset=utf-8")
+    try:
+        body = render_http(result, key)
+    except ValueError as exc:
+        # RDF/XML cannot write every predicate IRI (it needs a QName): say so, do not fail.
+        from .errors import error_body
+
+        return error_body(f"this result cannot be written as {offers[key]}: {exc}; ask for another format", 406)
+    return Response(body, status=200, content_type=f"{offers[key]}; charset=utf-8")
 
 
 def _not_acceptable(offers: dict[str, str]):
@@ -63,7 +69,7 @@ def _not_acceptable(offers: dict[str, str]):
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def query():
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         texts = request.args.getlist("query")
         if not set(request.args) - {"format"}:
             return description()
@@ -86,9 +92,11 @@ def query():
 
         return error_body(f"unsupported Content-Type {request.mimetype or 'none'!r}; use {FORM} or "
                           f"{SPARQL_QUERY}", 415)
-    if request.method == "GET" and request.args.getlist("update"):
+    if request.method in ("GET", "HEAD") and request.args.getlist("update"):
         raise QueryError("this is the query endpoint: send updates to /sparql/update with POST")
     text = _single(texts, "query")
+    default_graphs = [checked_graph_iri(g, "default-graph-uri") for g in default_graphs]
+    named_graphs = [checked_graph_iri(g, "named-graph-uri") for g in named_graphs]
     settings = core()["settings"]
     check_remote_calls(text, settings.allowed_services)
     result = core()["engine"].query(text, default_graphs=default_graphs or None,
@@ -139,11 +147,4 @@ def void():
 
 
 def _graph_response(graph):
-    offers = {"ttl": "text/turtle", "jsonld": "application/ld+json"}
-    format_param = request.args.get("format")
-    key = FORMAT_PARAM.get(format_param.lower()) if format_param else negotiate(
-        request.headers.get("Accept"), offers, "ttl", {"application/json": "jsonld"})
-    if key not in offers:
-        return _not_acceptable(offers)
-    body = graph.serialize(format=rdf_format(key).rdflib_name, encoding="utf-8")
-    return Response(body, content_type=f"{offers[key]}; charset=utf-8")
+    return respond(QueryResult("graph", graph=graph), format_param=request.args.get("format"))
