@@ -263,6 +263,41 @@ def stats(ctx: click.Context) -> None:
     click.echo(collect(_existing_store(ctx)).to_text())
 
 
+@cli.command(help="Write a deterministic SYNTHETIC course catalogue (Turtle) that conforms to the shapes, "
+                  "for benchmarks: every course is flagged gsk:synthetic and gsk:illustrative.")
+@click.option("--courses", type=click.IntRange(1, 10_000_000), required=True, help="Number of courses.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same file.")
+@click.option("--out", "output", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
+@click.pass_context
+def generate(ctx: click.Context, courses, seed, output) -> None:
+    from .generate import generate as write_catalogue
+    from .generate import read_reference
+
+    reference = read_reference(_settings(ctx).root)
+    bar = click.progressbar(length=courses, label="generating", file=sys.stderr)
+    bar.__enter__()
+    done = [0]
+
+    def progress(count: int) -> None:
+        bar.update(count - done[0])
+        done[0] = count
+
+    try:
+        if output:
+            target = Path(output)
+            partial = target.with_name(target.name + ".partial")
+            try:
+                with partial.open("w", encoding="utf-8") as out:
+                    write_catalogue(out, courses=courses, seed=seed, reference=reference, progress=progress)
+                partial.replace(target)
+            finally:
+                partial.unlink(missing_ok=True)
+        else:
+            write_catalogue(sys.stdout, courses=courses, seed=seed, reference=reference, progress=progress)
+    finally:
+        bar.__exit__(None, None, None)
+
+
 @cli.command(help="Serve the SPARQL endpoint (/sparql), the canned queries (/api/queries) and their OpenAPI "
                   "description (/api/openapi.json). An empty embedded store is loaded first.")
 @click.option("--host", help="Address to listen on (default 127.0.0.1).")
