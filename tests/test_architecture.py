@@ -39,3 +39,13 @@ def test_the_core_does_not_import_the_shells():
             continue
         source = path.read_text(encoding="utf-8")
         assert "from .web" not in source and "from .cli" not in source, path.name
+
+
+def test_every_setting_is_declared_once_with_its_environment_variable():
+    """SETTINGS (env, type, help) and the Settings fields (defaults) must name the same settings."""
+    from dataclasses import fields
+
+    from genskills.config import SETTINGS, Settings
+
+    assert [s.name for s in SETTINGS] == [f.name for f in fields(Settings)]
+    assert all(s.env == "GENSKILLS_" + s.name.upper() or s.name == "store_path" for s in SETTINGS)

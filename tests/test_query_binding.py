@@ -55,7 +55,7 @@ def test_a_blank_iri_is_ill_typed_not_the_namespace(tmp_path, blank):
 
 
 @pytest.mark.parametrize("module", ["genskills.namespaces", "genskills.formats", "genskills.queries",
-                                    "genskills.safety"])
+                                    "genskills.safety", "genskills.results"])
 def test_doctests(module):
     failures, tried = doctest.testmod(importlib.import_module(module))
     assert tried > 0 and failures == 0

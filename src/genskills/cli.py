@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -89,6 +90,22 @@ def cli(ctx: click.Context, root, store_path, endpoint, update_endpoint, config)
 
 def _settings(ctx: click.Context):
     return load_settings(**ctx.obj)
+
+
+@contextmanager
+def _written(output: str, mode: str):
+    """A file opened on ``output + ".partial"``, renamed to ``output`` only once complete.
+
+    A failed or interrupted export never leaves a half-written file under the real name.
+    """
+    target = Path(output)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with partial.open(mode, **({} if "b" in mode else {"encoding": "utf-8"})) as out:
+            yield out
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _existing_store(ctx: click.Context):
@@ -225,14 +242,8 @@ def query(ctx: click.Context, file, name, params, fmt) -> None:
 def export(ctx: click.Context, fmt, graph, output) -> None:
     store = _existing_store(ctx)
     if output:
-        target = Path(output)
-        partial = target.with_name(target.name + ".partial")
-        try:
-            with partial.open("wb") as out:
-                export_store(store, out, fmt, graph=graph)
-            partial.replace(target)   # never leave a half-written export under the real name
-        finally:
-            partial.unlink(missing_ok=True)
+        with _written(output, "wb") as out:
+            export_store(store, out, fmt, graph=graph)
     else:
         export_store(store, sys.stdout.buffer, fmt, graph=graph)
         sys.stdout.buffer.flush()
@@ -284,14 +295,8 @@ def generate(ctx: click.Context, courses, seed, output) -> None:
 
     try:
         if output:
-            target = Path(output)
-            partial = target.with_name(target.name + ".partial")
-            try:
-                with partial.open("w", encoding="utf-8") as out:
-                    write_catalogue(out, courses=courses, seed=seed, reference=reference, progress=progress)
-                partial.replace(target)
-            finally:
-                partial.unlink(missing_ok=True)
+            with _written(output, "w") as out:
+                write_catalogue(out, courses=courses, seed=seed, reference=reference, progress=progress)
         else:
             write_catalogue(sys.stdout, courses=courses, seed=seed, reference=reference, progress=progress)
     finally:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
 from .namespaces import GSK, GSKD

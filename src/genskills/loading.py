@@ -54,18 +54,16 @@ def parse_source(source: Source, root: Path, progress: Progress = _quiet) -> lis
     files = source.files(root)
     if not files:
         raise NotFoundError(f"source {source.name}: no file matches {', '.join(source.patterns)} under {root}")
+    return parse_files(files, progress, root=root)
+
+
+def parse_files(paths: Iterable[Path], progress: Progress = _quiet, *, root: Path | None = None) -> list[ParsedFile]:
+    """Parse each file; progress names it relative to ``root`` when it lies below it."""
     parsed = []
-    for path in files:
-        progress(f"parse {path.relative_to(root) if path.is_relative_to(root) else path}")
+    for path in map(Path, paths):
+        shown = path.relative_to(root) if root is not None and path.is_relative_to(root) else path
+        progress(f"parse {shown}")
         parsed.append(ParsedFile(path, parse_file(path)))
-    return parsed
-
-
-def parse_files(paths: Iterable[Path], progress: Progress = _quiet) -> list[ParsedFile]:
-    parsed = []
-    for path in paths:
-        progress(f"parse {path}")
-        parsed.append(ParsedFile(Path(path), parse_file(path)))
     return parsed
 
 

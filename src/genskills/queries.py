@@ -15,16 +15,13 @@ from rdflib.namespace import XSD
 
 from .errors import InputError, NotFoundError, QueryError
 from .namespaces import GSKD, PREFIXES
-from .results import QueryResult
-from .safety import blank_comments
+from .results import QueryResult, ntriples_term
+from .safety import blank_comments, is_absolute_iri
 from .store import Store
 
 PARAM_TYPES = ("iri", "string", "integer", "language")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _HEADER = re.compile(r"^#\+\s*(?P<key>[^:]+?)\s*:\s*(?P<value>.*)$")
-# Characters RFC 3987 forbids in an IRI (and that would end an IRI in SPARQL).
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _INTEGER = re.compile(r"^[+-]?[0-9]{1,18}$")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -117,7 +114,7 @@ def to_term(param: Param, value: str, *, query: str = "") -> URIRef | Literal:
         if not value.strip():
             raise QueryError(f"{where}parameter {param.name!r} must be {_kind_text(param)}, got {value!r}")
         iri = expand_iri(value.strip())
-        if _IRI_FORBIDDEN.search(iri) or not _IRI.match(iri):
+        if not is_absolute_iri(iri):
             raise QueryError(f"{where}parameter {param.name!r} must be {_kind_text(param)}, got {value!r}")
         return URIRef(iri)
     if param.kind == "integer":
@@ -135,34 +132,23 @@ def to_term(param: Param, value: str, *, query: str = "") -> URIRef | Literal:
 
 
 def _sparql_term(term: URIRef | Literal) -> str:
-    """An N-Triples rendering of a checked term: escapes make it one token whatever it holds."""
-    if isinstance(term, URIRef):
-        if _IRI_FORBIDDEN.search(str(term)):   # to_term checked it; never trust twice-removed input
-            raise QueryError(f"not an IRI: {str(term)!r}")
-        return f"<{term}>"
-    text = (str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-            .replace("\r", "\\r").replace("\t", "\\t"))
-    text = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04X}", text)
-    if term.datatype is not None and term.datatype != XSD.string:
-        return f'"{text}"^^<{term.datatype}>'
-    return f'"{text}"'
+    """A checked term in N-Triples syntax: escapes make it one token whatever it holds."""
+    if isinstance(term, URIRef) and not is_absolute_iri(str(term)):
+        raise QueryError(f"not an IRI: {str(term)!r}")   # to_term checked it; never trust twice-removed input
+    return ntriples_term(term)
 
 
 def with_values(text: str, terms: Mapping[str, URIRef | Literal]) -> str:
     """``text`` with a VALUES block binding ``terms`` at the start of its outermost WHERE group."""
     if not terms:
         return text
-    match = _WHERE.search(_without_comments(text))
+    match = _WHERE.search(blank_comments(text))
     if match is None:
         raise InputError("a canned query needs a WHERE { ... } group to bind its parameters")
     names = " ".join(f"?{name}" for name in terms)
     row = " ".join(_sparql_term(term) for term in terms.values())
     block = f"\n  VALUES ({names}) {{ ({row}) }}\n"
     return text[:match.end()] + block + text[match.end():]
-
-
-def _without_comments(text: str) -> str:
-    return blank_comments(text)
 
 
 def parse_query_file(path: Path) -> CannedQuery:
@@ -213,7 +199,7 @@ def parse_query_file(path: Path) -> CannedQuery:
         if set(entry["description"]) != {"fr", "en"}:
             raise InputError(f"parameter {pname!r} needs a description in fr and en", path=str(path),
                              line=entry["line"])
-        if not re.search(rf"\?{pname}\b", _without_comments(text)):
+        if not re.search(rf"\?{pname}\b", blank_comments(text)):
             raise InputError(f"parameter {pname!r} binds ?{pname}, which the query does not use",
                              path=str(path), line=entry["line"])
         built.append(Param(pname, entry["kind"], entry["cls"], entry["required"], entry["default"],

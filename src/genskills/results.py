@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -111,16 +112,19 @@ def _csv(result: QueryResult) -> str:
     return out.getvalue()
 
 
-def _tsv_term(term: Node | None) -> str:
-    """A term in SPARQL TSV: Turtle syntax on one line (tabs and newlines escaped)."""
-    if term is None:
-        return ""
+def ntriples_term(term: Node) -> str:
+    """``term`` in N-Triples syntax, on one line: quotes, backslashes and control characters escaped.
+
+    >>> ntriples_term(Literal("chanté", lang="fr")), ntriples_term(Literal(7))
+    ('"chanté"@fr', '"7"^^<http://www.w3.org/2001/XMLSchema#integer>')
+    """
     if isinstance(term, URIRef):
         return f"<{term}>"
     if isinstance(term, BNode):
         return f"_:{term}"
     text = (str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
             .replace("\r", "\\r").replace("\t", "\\t"))
+    text = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04X}", text)
     if term.language:
         return f'"{text}"@{term.language}'
     if term.datatype is not None and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
@@ -131,7 +135,7 @@ def _tsv_term(term: Node | None) -> str:
 def _tsv(result: QueryResult) -> str:
     lines = ["\t".join(f"?{v}" for v in result.variables)]
     for row in result.rows:
-        lines.append("\t".join(_tsv_term(t) for t in row))
+        lines.append("\t".join("" if t is None else ntriples_term(t) for t in row))
     return "\n".join(lines) + "\n"
 
 

@@ -14,8 +14,18 @@ TOKENS = re.compile(
     r'|#[^\n]*')                                                                      # comments
 
 _REMOTE = re.compile(r"\b(SERVICE|LOAD)\b\s*(?:SILENT\b\s*)?(<[^<>\"{}|^`\\\x00-\x20]*>|[^\s{]*)", re.IGNORECASE)
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+#: An absolute IRI as it may stand between < and > in SPARQL: a scheme, then none of the
+#: characters RFC 3987 forbids (which would also end the IRI early).
+_ABSOLUTE_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*$')
+
+
+def is_absolute_iri(value: str) -> bool:
+    """True when ``value`` can be written as ``<value>`` in SPARQL without changing the text around it.
+
+    >>> is_absolute_iri("https://w3id.org/genskills/id/x"), is_absolute_iri("x> . ?s ?p ?o <y")
+    (True, False)
+    """
+    return bool(_ABSOLUTE_IRI.match(value))
 
 
 def blank_comments(text: str) -> str:
@@ -71,6 +81,6 @@ def checked_graph_iri(value: str, parameter: str) -> str:
 
     :raises QueryError: naming the parameter.
     """
-    if not value or _IRI_FORBIDDEN.search(value) or not _IRI.match(value):
+    if not is_absolute_iri(value):
         raise QueryError(f"{parameter} must be an absolute IRI, got {value!r}")
     return value

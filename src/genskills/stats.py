@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .namespaces import GSK, INFERRED_GRAPH, STAGING_PREFIX, compact
+from .namespaces import GSK, INFERRED_GRAPH, compact
 from .sources import SOURCES
-from .store import Store
+from .store import NOT_STAGING, Store
 
 #: The classes a summary lists, in reading order.
 SUMMARY_CLASSES = ("CarePathwayStep", "CompetenceDomain", "Competence", "ProfessionalRole",
@@ -39,14 +39,14 @@ def collect(store: Store) -> Stats:
     counted = store.query(
         f"""SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {{
               GRAPH ?g {{ ?x a ?class }}
-              FILTER(STRSTARTS(STR(?class), "{GSK}") && !STRSTARTS(STR(?g), "{STAGING_PREFIX}"))
+              {NOT_STAGING} FILTER(STRSTARTS(STR(?class), "{GSK}"))
             }} GROUP BY ?class""")
     found = {str(c)[len(str(GSK)):]: int(n) for c, n in counted.rows}
     classes = {name: found.pop(name, 0) for name in SUMMARY_CLASSES}
     classes.update(sorted(found.items()))
     graphs = store.query(
-        f"""SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
-              FILTER(!STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }} GROUP BY ?g ORDER BY ?g""")
+        f"""SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {NOT_STAGING} }}
+            GROUP BY ?g ORDER BY ?g""")
     (illustrative,), = store.query(
         f"""SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ GRAPH ?g {{ ?c <{GSK.illustrative}> true }} }}""").rows
     return Stats(classes, {str(g): int(n) for g, n in graphs.rows}, int(illustrative))

@@ -15,7 +15,6 @@ SPARQL Update request is one transaction in Oxigraph, embedded and server.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import urllib.error
@@ -31,8 +30,9 @@ from rdflib.namespace import SKOS
 
 from .errors import QueryError, StoreError
 from .formats import RdfFormat
-from .namespaces import GRAPH, INFERRED_GRAPH, ONTOLOGY_IRI, STAGING_PREFIX
+from .namespaces import GRAPH, INFERRED_GRAPH, STAGING_PREFIX
 from .results import QueryResult, term_from_json
+from .safety import checked_graph_iri
 
 ONTOLOGY_GRAPH = str(GRAPH["ontology"])
 
@@ -112,14 +112,13 @@ class Store(Protocol):
         """
 
 
-_IRI_FORBIDDEN = re.compile(r'[\s<>"{}|^`\\]')
-
-
 def _checked_iri(iri: str) -> str:
     """``iri`` if it can stand between ``<`` and ``>`` in SPARQL, else a QueryError."""
-    if not iri or _IRI_FORBIDDEN.search(iri) or ":" not in iri:
-        raise QueryError(f"not a valid graph IRI: {iri!r}")
-    return iri
+    return checked_graph_iri(iri, "a graph name")
+
+
+#: Keeps the staging graphs of a load in progress out of what a query counts or exports.
+NOT_STAGING = f'FILTER(!STRSTARTS(STR(?g), "{STAGING_PREFIX}"))'
 
 
 def _commit_update(staged: Mapping[str, str]) -> str:
@@ -152,8 +151,31 @@ def _to_rdflib(term):
     raise StoreError(f"unsupported RDF term in a result: {term!r}")
 
 
-def _ox_graph(graph: str | None):
-    return ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+class _TooManyRows(Exception):
+    pass
+
+
+def _converted(answer, *, max_rows: int | None = None) -> QueryResult:
+    """An Oxigraph answer as a QueryResult of rdflib terms.
+
+    :raises _TooManyRows: the answer has more than ``max_rows`` rows or triples.
+    """
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(answer))
+    if isinstance(answer, ox.QueryTriples):
+        graph = Graph()
+        for count, triple in enumerate(answer, start=1):
+            if max_rows is not None and count > max_rows:
+                raise _TooManyRows()
+            graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
+        return QueryResult("graph", graph=graph)
+    names = [v.value for v in answer.variables]
+    rows = []
+    for solution in answer:
+        if max_rows is not None and len(rows) >= max_rows:
+            raise _TooManyRows()
+        rows.append(tuple(_to_rdflib(solution[i]) for i in range(len(names))))
+    return QueryResult("select", variables=names, rows=rows)
 
 
 class OxigraphStore:
@@ -176,17 +198,7 @@ class OxigraphStore:
 
     def query(self, sparql: str) -> QueryResult:
         try:
-            answer = self._ox.query(sparql, use_default_graph_as_union=True)
-            if isinstance(answer, ox.QueryBoolean):
-                return QueryResult("ask", boolean=bool(answer))
-            if isinstance(answer, ox.QueryTriples):
-                graph = Graph()
-                for triple in answer:
-                    graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
-                return QueryResult("graph", graph=graph)
-            names = [v.value for v in answer.variables]
-            rows = [tuple(_to_rdflib(solution[i]) for i in range(len(names))) for solution in answer]
-            return QueryResult("select", variables=names, rows=rows)
+            return _converted(self._ox.query(sparql, use_default_graph_as_union=True))
         except SyntaxError as exc:
             raise QueryError(f"invalid SPARQL: {exc}") from exc
         except OSError as exc:
@@ -280,8 +292,7 @@ class OxigraphStore:
             elif graph is not None:
                 self._ox.dump(output, format=ox_format, from_graph=ox.NamedNode(graph))
             else:
-                merged = self._ox.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
-                                        f'FILTER(!STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}')
+                merged = self._ox.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {NOT_STAGING} }}")
                 merged.serialize(output, format=ox_format)
         except OSError as exc:
             raise StoreError(f"{self.description}: export failed: {exc}") from exc
@@ -387,7 +398,7 @@ class EndpointStore:
 
     def count(self, graph: str | None = None) -> int:
         where = f"GRAPH <{_checked_iri(graph)}> {{ ?s ?p ?o }}" if graph else (
-            f'GRAPH ?g {{ ?s ?p ?o }} FILTER(!STRSTARTS(STR(?g), "{STAGING_PREFIX}"))')
+            f"GRAPH ?g {{ ?s ?p ?o }} {NOT_STAGING}")
         (n,), = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}").rows
         return int(n)
 
@@ -409,7 +420,7 @@ class EndpointStore:
     def dump(self, output: BinaryIO, fmt: RdfFormat, *, graph: str | None = None) -> None:
         if not fmt.holds_graphs:
             where = f"GRAPH <{_checked_iri(graph)}> {{ ?s ?p ?o }}" if graph else (
-                f'GRAPH ?g {{ ?s ?p ?o }} FILTER(!STRSTARTS(STR(?g), "{STAGING_PREFIX}"))')
+                f"GRAPH ?g {{ ?s ?p ?o }} {NOT_STAGING}")
             content = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}").graph
             output.write(content.serialize(format=fmt.rdflib_name, encoding="utf-8"))
             return
@@ -486,10 +497,6 @@ def query_worker(conn, path: str, max_rows: int) -> None:
             conn.send(("error", "store", str(exc)))
 
 
-class _TooManyRows(Exception):
-    pass
-
-
 def _evaluate(store, sparql: str, default_graphs, named_graphs, max_rows: int) -> QueryResult:
     # A dataset given with the request replaces the default one (SPARQL 1.1 Protocol 2.1.4):
     # with named graphs only, the default graph is the store's own, empty, default graph.
@@ -499,20 +506,4 @@ def _evaluate(store, sparql: str, default_graphs, named_graphs, max_rows: int) -
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()] or ox.DefaultGraph()
     if named_graphs is not None:
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    answer = store.query(sparql, **options)
-    if isinstance(answer, ox.QueryBoolean):
-        return QueryResult("ask", boolean=bool(answer))
-    if isinstance(answer, ox.QueryTriples):
-        graph = Graph()
-        for count, triple in enumerate(answer, start=1):
-            if count > max_rows:
-                raise _TooManyRows()
-            graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
-        return QueryResult("graph", graph=graph)
-    names = [v.value for v in answer.variables]
-    rows = []
-    for solution in answer:
-        if len(rows) >= max_rows:
-            raise _TooManyRows()
-        rows.append(tuple(_to_rdflib(solution[i]) for i in range(len(names))))
-    return QueryResult("select", variables=names, rows=rows)
+    return _converted(store.query(sparql, **options), max_rows=max_rows)

@@ -11,6 +11,7 @@ from ..errors import ForbiddenError, QueryError, UnauthorizedError
 from ..formats import FORMAT_PARAM, GRAPH_ALIASES, RESULT_ALIASES, RESULT_MEDIA, graph_offers, negotiate
 from ..results import QueryResult, render_http
 from ..safety import check_remote_calls, checked_graph_iri
+from .errors import error_body
 
 bp = Blueprint("sparql", __name__)
 
@@ -54,15 +55,11 @@ def respond(result: QueryResult, *, format_param: str | None = None) -> Response
         body = render_http(result, key)
     except ValueError as exc:
         # RDF/XML cannot write every predicate IRI (it needs a QName): say so, do not fail.
-        from .errors import error_body
-
         return error_body(f"this result cannot be written as {offers[key]}: {exc}; ask for another format", 406)
     return Response(body, status=200, content_type=f"{offers[key]}; charset=utf-8")
 
 
 def _not_acceptable(offers: dict[str, str]):
-    from .errors import error_body
-
     return error_body("none of the media types in Accept can be produced for this result; available: "
                       + ", ".join(offers.values()), 406)
 
@@ -88,8 +85,6 @@ def query():
         default_graphs = request.args.getlist("default-graph-uri")
         named_graphs = request.args.getlist("named-graph-uri")
     else:
-        from .errors import error_body
-
         return error_body(f"unsupported Content-Type {request.mimetype or 'none'!r}; use {FORM} or "
                           f"{SPARQL_QUERY}", 415)
     if request.method in ("GET", "HEAD") and request.args.getlist("update"):
@@ -119,8 +114,6 @@ def update():
     elif _media_type() == SPARQL_UPDATE:
         text = request.get_data(as_text=True)
     else:
-        from .errors import error_body
-
         return error_body(f"unsupported Content-Type {request.mimetype or 'none'!r}; use {FORM} or "
                           f"{SPARQL_UPDATE}", 415)
     check_remote_calls(text, settings.allowed_services)
