@@ -77,3 +77,10 @@ class UnauthorizedError(ForbiddenError):
 
 class BusyError(GenskillsError):
     """No query worker became free in time."""
+
+
+class ShapesNotCompiledError(GenskillsError):
+    """The SHACL shapes use a feature the SPARQL-compiled validator does not handle.
+
+    The message names the shape and the feature; callers fall back on pySHACL.
+    """
