@@ -26,21 +26,24 @@ QUERIES = load_queries(QUERY_DIR)
 
 LANG = ("language", None, False, "fr")
 #: The interface of every canned query: parameter -> (type, class, required, default).
+#: The page parameters of a paged query ("#+ paged: 1000").
+PAGE = {"limit": ("integer", None, False, "1000"), "offset": ("integer", None, False, "0")}
+
 SIGNATURES = {
     "care-pathway-steps": {"lang": LANG},
     "competences-of-role": {"role": ("iri", GSK.ProfessionalRole, True, None), "lang": LANG},
-    "courses-for-competence": {"competence": ("iri", GSK.Competence, True, None), "lang": LANG},
+    "courses-for-competence": {"competence": ("iri", GSK.Competence, True, None), "lang": LANG, **PAGE},
     "courses-for-role": {"role": ("iri", GSK.ProfessionalRole, True, None),
-                         "region": ("iri", GSK.Region, False, None), "lang": LANG},
+                         "region": ("iri", GSK.Region, False, None), "lang": LANG, **PAGE},
     "courses-per-region": {"lang": LANG},
     "courses-search-facets": {"region": ("iri", GSK.Region, False, None),
                               "training_type": ("iri", GSK.TrainingType, False, None),
                               "level": ("integer", None, False, None),
-                              "mode": ("iri", GSK.CourseMode, False, None), "lang": LANG},
+                              "mode": ("iri", GSK.CourseMode, False, None), "lang": LANG, **PAGE},
     "role-gaps-in-region": {"role": ("iri", GSK.ProfessionalRole, True, None),
                             "region": ("iri", GSK.Region, True, None), "lang": LANG},
     "roles-in-step": {"step": ("iri", GSK.CarePathwayStep, True, None), "lang": LANG},
-    "search-labels": {"text": ("string", None, True, None), "lang": ("language", None, False, None)},
+    "search-labels": {"text": ("string", None, True, None), "lang": ("language", None, False, None), **PAGE},
     "step-coverage": {"lang": LANG},
 }
 

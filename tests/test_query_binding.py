@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-from genskills import QueryError
+from genskills import InputError, QueryError
 from genskills.queries import parse_query_file
 
 HEADER = """#+ title@en: t
@@ -59,3 +59,56 @@ def test_a_blank_iri_is_ill_typed_not_the_namespace(tmp_path, blank):
 def test_doctests(module):
     failures, tried = doctest.testmod(importlib.import_module(module))
     assert tried > 0 and failures == 0
+
+
+def test_conditional_lines_follow_the_parameters_given(tmp_path):
+    path = tmp_path / "c.rq"
+    path.write_text(HEADER.replace("required", "optional") + (
+        "SELECT ?c WHERE {\n"
+        "  ?c a ?class .\n"
+        "  ?c <https://w3id.org/genskills/ontology#inRegion> ?region .   #if region\n"
+        "  FILTER(?c != ?region)   #unless region\n"
+        "}\n"), encoding="utf-8")
+    query = parse_query_file(path)
+    with_region, _ = query.bind({"region": "region-84"})
+    assert "inRegion> ?region" in with_region and "FILTER(?c != ?region)" not in with_region
+    without, _ = query.bind({})
+    assert "inRegion" not in without and "FILTER(?c != ?region)" in without
+    # The line is blanked, not removed, so positions in error messages still hold.
+    assert len(without.splitlines()) == len(query.text.splitlines())
+
+
+def test_a_condition_on_an_unknown_parameter_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "c.rq"
+    path.write_text(HEADER + "SELECT ?c WHERE {\n  ?c ?p ?region .\n  ?c ?p ?x .   #if reigon\n}\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        parse_query_file(path)
+    assert "'reigon'" in str(caught.value) and caught.value.line == len(HEADER.splitlines()) + 3
+
+
+def test_a_paged_query_gets_limit_and_offset_checked(tmp_path):
+    path = tmp_path / "p.rq"
+    path.write_text(HEADER + "#+ paged: 20\nSELECT ?c WHERE { ?c ?p ?region } ORDER BY ?c\n", encoding="utf-8")
+    query = parse_query_file(path)
+    text, terms = query.bind({"region": "region-84"})
+    assert text.rstrip().endswith("LIMIT 20\nOFFSET 0") and "limit" not in terms
+    text, _ = query.bind({"region": "region-84", "limit": "5", "offset": "40"})
+    assert text.rstrip().endswith("LIMIT 5\nOFFSET 40")
+    for args, name in (({"limit": "0"}, "limit"), ({"limit": "10001"}, "limit"), ({"offset": "-1"}, "offset"),
+                       ({"limit": "5 OFFSET 2"}, "limit")):
+        with pytest.raises(QueryError) as caught:
+            query.bind({"region": "region-84", **args})
+        assert f"'{name}'" in str(caught.value)
+
+
+@pytest.mark.parametrize("header, problem", [
+    ("#+ paged: 0\n", "page size"),
+    ("#+ paged: many\n", "page size"),
+    ("#+ paged: 10\n#+ param limit: integer optional\n#+ param limit@en: l\n#+ param limit@fr: l\n", "'limit'"),
+])
+def test_a_bad_paged_header_is_refused(tmp_path, header, problem):
+    path = tmp_path / "p.rq"
+    path.write_text(HEADER + header + "SELECT ?c WHERE { ?c ?p ?region . ?c ?q ?limit }\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        parse_query_file(path)
+    assert problem in str(caught.value)

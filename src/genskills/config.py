@@ -55,6 +55,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_timeout", "GENSKILLS_QUERY_TIMEOUT", float,
             "seconds a query may run before it is stopped (HTTP 503)"),
     Setting("max_rows", "GENSKILLS_MAX_ROWS", int, "rows or triples a query result may hold (else HTTP 400)"),
+    Setting("answer_cache_mb", "GENSKILLS_ANSWER_CACHE_MB", int,
+            "megabytes of canned-query answers kept until the next write (0: none kept)"),
     Setting("cors_origins", "GENSKILLS_CORS_ORIGINS", str,
             "origins allowed to call the API from a browser: '*', a comma-separated list, or '' for none"),
     Setting("update_token", "GENSKILLS_UPDATE_TOKEN", str,
@@ -76,6 +78,7 @@ class Settings:
     query_workers: int = 2
     query_timeout: float = 5.0
     max_rows: int = 10_000
+    answer_cache_mb: int = 64
     cors_origins: str = "*"
     update_token: str | None = None
     service_allow: str = ""
@@ -123,7 +126,7 @@ def _checked(settings: Settings) -> Settings:
             raise ConfigError(f"setting {name} ({_setting(name).env}) must be an http(s) URL, got {url!r}")
     if not settings.root.is_dir():
         raise ConfigError(f"setting root (GENSKILLS_ROOT): {settings.root} is not a folder")
-    for name, low in (("port", 0), ("threads", 1), ("query_workers", 1), ("max_rows", 1)):
+    for name, low in (("port", 0), ("threads", 1), ("query_workers", 1), ("max_rows", 1), ("answer_cache_mb", 0)):
         if getattr(settings, name) < low:
             raise ConfigError(f"setting {name} ({_setting(name).env}) must be at least {low}")
     if not 0 < settings.query_timeout <= 3600:

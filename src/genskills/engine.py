@@ -16,12 +16,12 @@ import queue
 import shutil
 import threading
 import time
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import (BusyError, QueryError, QueryTimeoutError, ResultTooLargeError, StoreError)
-from .results import QueryResult
+from .results import QueryResult, Rendered, rendered
 from .store import EndpointStore, query_worker
 
 
@@ -133,7 +133,20 @@ class WorkerPool:
         with self._lock:
             return sum(n for n in self._live.values() if n > 0)
 
-    def query(self, sparql: str, *, default_graphs=None, named_graphs=None) -> QueryResult:
+    @property
+    def generation(self) -> int:
+        """Goes up with every write: answers of an older generation are stale."""
+        with self._lock:
+            return self._generation
+
+    def query(self, sparql: str, *, default_graphs=None, named_graphs=None,
+              wanted=None) -> QueryResult | Rendered:
+        """The answer as a QueryResult, or written in the formats ``wanted`` names.
+
+        ``wanted`` maps "results" and "graph" to a format key (or None): the worker then
+        writes the answer with Oxigraph's own serializers, which is several times faster
+        than sending rdflib terms across the pipe and writing them here.
+        """
         try:
             worker = self._idle.get(timeout=self.limits.queue_wait)
         except queue.Empty:
@@ -142,13 +155,14 @@ class WorkerPool:
         try:
             if worker is None:
                 worker = self._spawn()
-            worker.conn.send((sparql, default_graphs, named_graphs))
+            worker.conn.send((sparql, default_graphs, named_graphs, wanted))
             if not worker.conn.poll(self.limits.timeout):
                 self._kill(worker)
                 worker = None   # the next request starts a fresh one: this answer is not delayed
                 raise QueryTimeoutError(f"the query ran longer than the {self.limits.timeout:g} s limit "
                                         "and was stopped")
             answer = worker.conn.recv()
+            generation = worker.generation
         except (EOFError, OSError) as exc:
             if worker is not None:
                 self._kill(worker)
@@ -157,7 +171,7 @@ class WorkerPool:
         finally:
             self._give_back(worker)
         if answer[0] == "ok":
-            return answer[1]
+            return replace(answer[1], generation=generation) if isinstance(answer[1], Rendered) else answer[1]
         _, kind, message = answer
         if kind == "query":
             raise QueryError(message)
@@ -221,13 +235,18 @@ class RemoteEngine:
     def live_workers(self) -> int:
         return self.size
 
-    def query(self, sparql: str, *, default_graphs=None, named_graphs=None) -> QueryResult:
+    #: The remote data may change behind genskills' back: no answer is ever reused.
+    generation = None
+
+    def query(self, sparql: str, *, default_graphs=None, named_graphs=None,
+              wanted=None) -> QueryResult | Rendered:
         if not self._slots.acquire(timeout=self.limits.queue_wait):
             raise BusyError(f"{self.size} queries are already running on the endpoint; try again later")
         try:
-            return self._query(sparql, default_graphs, named_graphs)
+            result = self._query(sparql, default_graphs, named_graphs)
         finally:
             self._slots.release()
+        return result if wanted is None else rendered(result, wanted)
 
     def _query(self, sparql: str, default_graphs, named_graphs) -> QueryResult:
         started = time.monotonic()
@@ -250,3 +269,43 @@ class RemoteEngine:
 
     def close(self) -> None:
         pass
+
+
+class AnswerCache:
+    """Answers of canned queries kept per store generation, least recently used out first.
+
+    The store changes only through genskills' own writes, each of which raises the
+    engine's generation: an answer cached for the current generation is exactly what
+    running the query again would return. ``budget`` bounds the bytes held.
+    """
+
+    def __init__(self, budget: int = 64 * 1024 * 1024):
+        self.budget = budget
+        self._entries: OrderedDict[tuple, Rendered] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Rendered | None:
+        with self._lock:
+            answer = self._entries.get(key)
+            if answer is not None:
+                self._entries.move_to_end(key)
+            return answer
+
+    def put(self, key: tuple, answer: Rendered) -> None:
+        size = len(answer.body or b"")
+        if size > self.budget // 4:   # one huge answer must not flush all the others
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = answer
+            self._size += size
+            while self._size > self.budget:
+                _, dropped = self._entries.popitem(last=False)
+                self._size -= len(dropped.body or b"")
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0

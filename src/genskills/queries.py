@@ -25,6 +25,11 @@ _HEADER = re.compile(r"^#\+\s*(?P<key>[^:]+?)\s*:\s*(?P<value>.*)$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _INTEGER = re.compile(r"^[+-]?[0-9]{1,18}$")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+#: A query line kept only when a parameter is given ("#if region") or not ("#unless region").
+_CONDITION = re.compile(r"#(?P<kind>if|unless)\s+(?P<name>[a-z][a-z0-9_]*)\s*$")
+#: The page parameters of a paged query (header "#+ paged: N"), with their bounds.
+PAGE_PARAMS = ("limit", "offset")
+MAX_PAGE = 10_000
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,8 @@ class CannedQuery:
     title: dict[str, str]
     description: dict[str, str]
     params: tuple[Param, ...]
+    #: Rows per page when the query is paged (``limit``/``offset`` parameters), else None.
+    page_size: int | None = None
 
     def param(self, name: str) -> Param:
         for param in self.params:
@@ -74,7 +81,36 @@ class CannedQuery:
                                      f"({_kind_text(param)})")
                 continue
             terms[param.name] = to_term(param, value, query=self.name)
-        return with_values(self.text, terms), terms
+        page = {name: terms.pop(name) for name in PAGE_PARAMS if name in terms} if self.page_size else {}
+        text = with_values(_conditioned(self.text, set(terms)), terms)
+        if self.page_size:
+            text += self._page_clause(page)
+        return text, terms
+
+    def _page_clause(self, page: Mapping[str, Literal]) -> str:
+        """``LIMIT``/``OFFSET`` from checked integers: they cannot be variables in SPARQL."""
+        limit, offset = int(page["limit"]), int(page["offset"])
+        if not 1 <= limit <= MAX_PAGE:
+            raise QueryError(f"query {self.name}: parameter 'limit' must be between 1 and {MAX_PAGE}, got {limit}")
+        if offset < 0:
+            raise QueryError(f"query {self.name}: parameter 'offset' must be 0 or more, got {offset}")
+        return f"\nLIMIT {limit}\nOFFSET {offset}\n"
+
+
+def _conditioned(text: str, given: set[str]) -> str:
+    """``text`` without the lines whose ``#if``/``#unless`` condition fails.
+
+    A pattern such as ``?course gsk:inRegion ?region`` is fast when ``?region`` is bound
+    and wrong when it is not (it would drop courses with no region); a ``FILTER(!BOUND(..)
+    || EXISTS ..)`` is right both ways but visits every course. A conditional line gives
+    each case its own plan. The line is blanked, not removed, so error positions hold.
+    """
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        match = _CONDITION.search(line)
+        if match and (match.group("name") in given) != (match.group("kind") == "if"):
+            lines[number] = ""
+    return "\n".join(lines)
 
 
 def _kind_text(param: Param) -> str:
@@ -162,6 +198,7 @@ def parse_query_file(path: Path) -> CannedQuery:
     title: dict[str, str] = {}
     description: dict[str, str] = {}
     params: dict[str, dict] = {}
+    page_size = None
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#+"):
             continue
@@ -173,6 +210,10 @@ def parse_query_file(path: Path) -> CannedQuery:
             title[key[-2:]] = value
         elif key in ("description@fr", "description@en"):
             description[key[-2:]] = value
+        elif key == "paged":
+            if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
+                raise InputError(f"'paged' takes a page size from 1 to {MAX_PAGE}", path=str(path), line=number)
+            page_size = int(value)
         elif key.startswith("param "):
             pname, _, lang = key[len("param "):].strip().partition("@")
             if not _NAME.match(pname):
@@ -204,7 +245,27 @@ def parse_query_file(path: Path) -> CannedQuery:
                              path=str(path), line=entry["line"])
         built.append(Param(pname, entry["kind"], entry["cls"], entry["required"], entry["default"],
                            entry["description"]))
-    return CannedQuery(name, text, title, description, tuple(built))
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _CONDITION.search(line)
+        if match and match.group("name") not in params:
+            raise InputError(f"#{match.group('kind')} names {match.group('name')!r}, which is not a parameter",
+                             path=str(path), line=number)
+    if page_size is not None:
+        if set(PAGE_PARAMS) & set(params):
+            raise InputError("a paged query declares no 'limit' or 'offset' parameter of its own", path=str(path))
+        built += _page_params(page_size)
+    return CannedQuery(name, text, title, description, tuple(built), page_size)
+
+
+def _page_params(page_size: int) -> list[Param]:
+    return [
+        Param("limit", "integer", None, False, str(page_size),
+              {"en": f"Rows per page, 1 to {MAX_PAGE} (default {page_size})",
+               "fr": f"Lignes par page, de 1 à {MAX_PAGE} (par défaut {page_size})"}),
+        Param("offset", "integer", None, False, "0",
+              {"en": "Rows to skip: the page starts after them (default 0)",
+               "fr": "Lignes à sauter : la page commence après elles (par défaut 0)"}),
+    ]
 
 
 def _param_spec(value: str, path: Path, line: int) -> dict:

@@ -17,6 +17,36 @@ from .namespaces import compact
 RESULT_FORMATS = ("table", "json", "csv", "tsv")
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A query answer already written in the format the client asked for.
+
+    ``key`` is the format key (``json``, ``ttl``...) or None when the client accepts no
+    format of this kind of answer (HTTP 406); ``body`` is then None too.
+    """
+
+    kind: str            # "select", "ask" or "graph"
+    key: str | None
+    body: bytes | None
+    rows: int = 0
+    #: Why the answer could not be written in the format asked for (HTTP 406), if so.
+    problem: str | None = None
+    #: The store generation the answer was computed on (see engine.WorkerPool), if known.
+    generation: int | None = None
+
+
+def rendered(result: QueryResult, wanted) -> Rendered:
+    """``result`` written in the format ``wanted`` names for its kind (see Rendered)."""
+    key = wanted.get("graph" if result.kind == "graph" else "results")
+    if key is None:
+        return Rendered(result.kind, None, None)
+    rows = len(result.graph) if result.kind == "graph" else len(result.rows)
+    try:
+        return Rendered(result.kind, key, render_http(result, key), rows)
+    except ValueError as exc:   # RDF/XML cannot write every predicate IRI (it needs a QName)
+        return Rendered(result.kind, key, None, rows, problem=str(exc))
+
+
 @dataclass
 class QueryResult:
     """A SELECT table, an ASK boolean or a CONSTRUCT/DESCRIBE graph."""

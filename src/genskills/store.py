@@ -15,6 +15,8 @@ SPARQL Update request is one transaction in Oxigraph, embedded and server.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import urllib.error
@@ -26,50 +28,14 @@ from typing import BinaryIO, Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import SKOS
 
+from .derivation import derive_update
 from .errors import QueryError, StoreError
 from .formats import RdfFormat
-from .namespaces import GRAPH, INFERRED_GRAPH, STAGING_PREFIX
-from .results import QueryResult, term_from_json
+from .namespaces import STAGING_PREFIX
+from .namespaces import PREFIXES
+from .results import QueryResult, Rendered, render_http, rendered, term_from_json
 from .safety import checked_graph_iri
-
-ONTOLOGY_GRAPH = str(GRAPH["ontology"])
-
-
-def derive_update() -> str:
-    """The SPARQL Update that rebuilds the derived graph from all the others.
-
-    It adds, only where not already stated: the inverse of every link whose property
-    has an ``owl:inverseOf`` in the ontology, ``skos:narrower``/``skos:broader`` both
-    ways, and the super-classes of every typed resource, so that queries can follow
-    links in either direction without knowing which one the data states.
-    """
-    inferred = f"<{INFERRED_GRAPH}>"
-    ontology = f"<{ONTOLOGY_GRAPH}>"
-    not_derived = f'FILTER(?g != {inferred} && !STRSTARTS(STR(?g), "{STAGING_PREFIX}"))'
-    # Full IRIs, no PREFIX: the update is appended after other operations, and a
-    # prologue in the middle of a request is refused by some parsers (Oxigraph's).
-    return f"""
-DROP SILENT GRAPH {inferred} ;
-INSERT {{ GRAPH {inferred} {{ ?o ?inverse ?s }} }} WHERE {{
-  {{ GRAPH {ontology} {{ ?p <http://www.w3.org/2002/07/owl#inverseOf> ?inverse }} }}
-  UNION {{ GRAPH {ontology} {{ ?inverse <http://www.w3.org/2002/07/owl#inverseOf> ?p }} }}
-  UNION {{ VALUES (?p ?inverse) {{ ({SKOS.broader.n3()} {SKOS.narrower.n3()}) ({SKOS.narrower.n3()} {SKOS.broader.n3()})
-                                  ({SKOS.topConceptOf.n3()} {SKOS.hasTopConcept.n3()})
-                                  ({SKOS.hasTopConcept.n3()} {SKOS.topConceptOf.n3()}) }} }}
-  GRAPH ?g {{ ?s ?p ?o }} {not_derived}
-  FILTER(!isLiteral(?o))
-  FILTER NOT EXISTS {{ GRAPH ?any {{ ?o ?inverse ?s }} }}
-}} ;
-INSERT {{ GRAPH {inferred} {{ ?x a ?super }} }} WHERE {{
-  GRAPH {ontology} {{ ?class <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?super }}
-  FILTER(isIRI(?super))
-  GRAPH ?g {{ ?x a ?class }} {not_derived}
-  FILTER NOT EXISTS {{ GRAPH ?any {{ ?x a ?super }} }}
-}}
-"""
-
 
 class Store(Protocol):
     """What genskills needs of a store."""
@@ -178,6 +144,69 @@ def _converted(answer, *, max_rows: int | None = None) -> QueryResult:
     return QueryResult("select", variables=names, rows=rows)
 
 
+_RESULTS_FORMATS = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
+
+
+def _row_count(body: bytes, key: str) -> int:
+    """Rows in a serialized SELECT answer, counted the way each format allows it safely."""
+    if key == "json":
+        return len(json.loads(body)["results"]["bindings"])
+    if key == "xml":
+        return body.count(b"<result>")      # "<" is always escaped inside XML text
+    if key == "tsv":
+        return body.count(b"\n") - 1       # TSV escapes newlines inside terms
+    return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8")))) - 1
+
+
+def _serialized(answer, wanted: Mapping[str, str | None], max_rows: int) -> Rendered:
+    """An Oxigraph answer written by Oxigraph's own serializers in the wanted format.
+
+    ``wanted`` maps "results" (SELECT/ASK) and "graph" (CONSTRUCT/DESCRIBE) to a format
+    key, or None when the client accepts none. Writing natively, without building
+    rdflib terms, is what keeps a 10,000-row answer in tens of milliseconds.
+
+    :raises _TooManyRows: the answer has more than ``max_rows`` rows or triples.
+    """
+    if isinstance(answer, ox.QueryBoolean):
+        key = wanted.get("results")
+        body = render_http(QueryResult("ask", boolean=bool(answer)), key) if key else None
+        return Rendered("ask", key, body)
+    if isinstance(answer, ox.QueryTriples):
+        key = wanted.get("graph")
+        triples = []
+        for triple in answer:
+            if len(triples) >= max_rows:
+                raise _TooManyRows()
+            triples.append(triple)
+        if key is None:
+            return Rendered("graph", None, None, len(triples))
+        from .formats import rdf_format
+
+        if key == "xml":
+            # Oxigraph writes an empty, invalid XML name for a predicate such as <http://ex/p/1>;
+            # rdflib refuses it instead, which the client hears as a 406.
+            graph = Graph()
+            for t in triples:
+                graph.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))
+            return rendered(QueryResult("graph", graph=graph), wanted)
+        fmt = rdf_format(key)
+        items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples] if fmt.holds_graphs else triples
+        options = {"prefixes": PREFIXES} if key in ("ttl", "trig") else {}
+        try:
+            body = ox.serialize(items, format=getattr(ox.RdfFormat, fmt.oxigraph_name), **options)
+        except (ValueError, SyntaxError) as exc:   # e.g. RDF/XML needs a QName for each predicate
+            return Rendered("graph", key, None, len(triples), problem=str(exc))
+        return Rendered("graph", key, body, len(triples))
+    key = wanted.get("results")
+    if key is None:
+        return Rendered("select", None, None)
+    body = answer.serialize(format=getattr(ox.QueryResultsFormat, _RESULTS_FORMATS[key]))
+    rows = _row_count(body, key)
+    if rows > max_rows:
+        raise _TooManyRows()
+    return Rendered("select", key, body, rows)
+
+
 class OxigraphStore:
     """The embedded store: pyoxigraph on disk (``path``) or in memory (``path=None``)."""
 
@@ -265,6 +294,10 @@ class OxigraphStore:
         drops = " ;\n".join(f"DROP SILENT GRAPH <{_checked_iri(n)}>" for n in names)
         self._update(drops + " ;\n" + derive_update())
         self._ox.flush()
+
+    def staging(self) -> "Staging":
+        """A staging area in this store for files to check before they replace graphs."""
+        return Staging(self)
 
     def checkpoint(self, target: Path) -> None:
         """A consistent copy of the store in ``target`` (a new folder; hard links where possible).
@@ -458,6 +491,115 @@ def open_store(settings, *, read_only: bool = False) -> Store:
     return OxigraphStore(settings.store_path, read_only=read_only)
 
 
+class Staging:
+    """Files parsed natively into staging graphs, then committed in one update, or dropped.
+
+    Use as a context manager: whatever is not committed is dropped on exit, error or not.
+    Staging graphs are named under ``STAGING_PREFIX``, which every count, export and
+    derivation leaves out, and query workers never see them (they read checkpoints).
+    """
+
+    def __init__(self, store: OxigraphStore):
+        self.store = store
+        self.run = uuid.uuid4().hex
+        #: target graph -> its staging graphs, in the order they were added
+        self.staged: dict[str, list[str]] = {}
+        self._committed = False
+
+    def __enter__(self) -> "Staging":
+        self.store._drop_stale_staging()   # left by a process that was killed mid-load
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if not self._committed:
+            self.discard()
+
+    def _new_graph(self, target: str) -> str:
+        name = f"{STAGING_PREFIX}{self.run}/{sum(map(len, self.staged.values()))}"
+        self.staged.setdefault(_checked_iri(target), []).append(name)
+        return name
+
+    def expect(self, target: str) -> None:
+        """Replace ``target`` on commit even if nothing is staged for it (it is emptied)."""
+        self.staged.setdefault(_checked_iri(target), [])
+
+    def add_file(self, target: str, path: Path, fmt: RdfFormat) -> str:
+        """Parse ``path`` into a new staging graph for ``target``; its name is returned.
+
+        :raises InputError: the file is missing or not valid RDF (file, line, what was expected).
+        """
+        from .errors import InputError
+
+        path = Path(path)
+        if not path.is_file():
+            raise InputError("no such file", path=str(path))
+        name = self._new_graph(target)
+        ox_format = getattr(ox.RdfFormat, fmt.oxigraph_name)
+        graph = ox.NamedNode(name)
+        try:
+            if fmt.holds_graphs:
+                # A dataset file: the union of its graphs, as rdfio.parse_file reads it.
+                self.store._ox.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph)
+                                           for q in ox.parse(path=str(path), format=ox_format))
+            else:
+                self.store._ox.bulk_load(path=str(path), format=ox_format, to_graph=graph)
+        except SyntaxError as exc:
+            located = locate_syntax_error(path, fmt)
+            message, line = located if located else (str(exc), getattr(exc, "lineno", None))
+            raise InputError(f"invalid {fmt.key.upper()} syntax: {message}", path=str(path), line=line) from exc
+        except (OSError, ValueError) as exc:
+            raise InputError(f"cannot read the file: {exc}", path=str(path)) from exc
+        return name
+
+    def add_graph(self, target: str, graph: Graph) -> str:
+        """Stage an rdflib graph (e.g. one read from a remote store) for ``target``."""
+        name = self._new_graph(target)
+        if len(graph):
+            self.store._ox.load(_ntriples(graph).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                                to_graph=ox.NamedNode(name))
+        return name
+
+    def graphs(self) -> list[str]:
+        return [name for names in self.staged.values() for name in names]
+
+    def subjects(self, name: str) -> set[str]:
+        """The IRIs that are subjects in one staging graph."""
+        return {q.subject.value for q in self.store._ox.quads_for_pattern(None, None, None, ox.NamedNode(name))
+                if isinstance(q.subject, ox.NamedNode)}
+
+    def count(self, target: str) -> int:
+        return sum(1 for name in self.staged.get(target, ())
+                   for _ in self.store._ox.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+
+    def read(self, target: str) -> Graph:
+        """What ``target`` will hold after the commit, as an rdflib graph."""
+        out = Graph()
+        for name in self.staged.get(target, ()):
+            out += self.store.read_graph(name)
+        return out
+
+    def commit(self) -> None:
+        """Replace every target graph by its staging graphs, and rebuild the derived graph.
+
+        One SPARQL Update request: a reader sees the old graphs or the new, never a mix.
+        """
+        operations = []
+        for target, names in self.staged.items():
+            operations.append(f"DROP SILENT GRAPH <{target}>")
+            operations += [f"ADD SILENT GRAPH <{name}> TO GRAPH <{target}>" for name in names]
+            operations += [f"DROP SILENT GRAPH <{name}>" for name in names]
+        try:
+            self.store._update(" ;\n".join(operations) + " ;\n" + derive_update())
+        finally:
+            self.discard()
+        self._committed = True
+        self.store._ox.flush()
+
+    def discard(self) -> None:
+        for name in self.graphs():
+            self.store._ox.remove_graph(ox.NamedNode(name))
+
+
 # ---------------------------------------------------------------------------------
 # Query worker (runs in a child process of the server; see engine.py)
 
@@ -465,8 +607,9 @@ def open_store(settings, *, read_only: bool = False) -> Store:
 def query_worker(conn, path: str, max_rows: int) -> None:
     """Answer queries sent over ``conn`` from a read-only view of the store at ``path``.
 
-    Each request is ``(sparql, default_graphs, named_graphs)``; each answer is
-    ``("ok", QueryResult)`` or ``("error", kind, message)``. The parent kills this process
+    Each request is ``(sparql, default_graphs, named_graphs, wanted)``; each answer is
+    ``("ok", QueryResult)``, or ``("ok", Rendered)`` when ``wanted`` names the formats
+    (see ``_serialized``), or ``("error", kind, message)``. The parent kills this process
     when a query runs past its time limit: native query evaluation cannot be interrupted
     from Python, killing the process stops it for sure.
     """
@@ -483,9 +626,13 @@ def query_worker(conn, path: str, max_rows: int) -> None:
             return
         if request is None:
             return
-        sparql, default_graphs, named_graphs = request
+        sparql, default_graphs, named_graphs, wanted = request
         try:
-            conn.send(("ok", _evaluate(store, sparql, default_graphs, named_graphs, max_rows)))
+            answer = _evaluate(store, sparql, default_graphs, named_graphs)
+            if wanted is None:
+                conn.send(("ok", _converted(answer, max_rows=max_rows)))
+            else:
+                conn.send(("ok", _serialized(answer, wanted, max_rows)))
         except SyntaxError as exc:
             conn.send(("error", "query", f"invalid SPARQL: {exc}"))
         except _TooManyRows:
@@ -497,7 +644,7 @@ def query_worker(conn, path: str, max_rows: int) -> None:
             conn.send(("error", "store", str(exc)))
 
 
-def _evaluate(store, sparql: str, default_graphs, named_graphs, max_rows: int) -> QueryResult:
+def _evaluate(store, sparql: str, default_graphs, named_graphs):
     # A dataset given with the request replaces the default one (SPARQL 1.1 Protocol 2.1.4):
     # with named graphs only, the default graph is the store's own, empty, default graph.
     given = default_graphs is not None or named_graphs is not None
@@ -506,4 +653,4 @@ def _evaluate(store, sparql: str, default_graphs, named_graphs, max_rows: int) -
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()] or ox.DefaultGraph()
     if named_graphs is not None:
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    return _converted(store.query(sparql, **options), max_rows=max_rows)
+    return store.query(sparql, **options)

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from flask import Flask
 
+from ..engine import AnswerCache
 from . import api, errors, sparql
 
 
-def create_app(settings, *, store, engine, queries) -> Flask:
+def create_app(settings, *, store, engine, queries, answers=None) -> Flask:
     """The Flask app of genskills.
 
     ``store`` answers small lookups and takes updates; ``engine`` runs the queries under
-    the time and size limits; ``queries`` are the canned queries by name. The app builds
-    none of them: the caller (``genskills serve`` or a test) does.
+    the time and size limits; ``queries`` are the canned queries by name; ``answers``
+    keeps canned-query answers until the next write (``engine.AnswerCache``; none kept
+    if not given). The app builds none of them: the caller (``genskills serve`` or a
+    test) does.
     """
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024   # a query or update body above 1 MiB gets 413
     app.json.sort_keys = False
-    app.extensions["genskills"] = {"settings": settings, "store": store, "engine": engine, "queries": queries}
+    answers = answers if answers is not None else AnswerCache(budget=0)
+    app.extensions["genskills"] = {"settings": settings, "store": store, "engine": engine, "queries": queries,
+                                   "answers": answers}
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
     errors.register(app)

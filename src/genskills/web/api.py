@@ -9,7 +9,7 @@ from ..namespaces import compact
 from ..openapi import openapi
 from ..queries import check_iri_params
 from ..safety import check_remote_calls
-from .sparql import respond
+from .sparql import send, wanted_formats
 
 bp = Blueprint("api", __name__)
 
@@ -52,10 +52,21 @@ def run(name: str):
             raise QueryError(f"query {name}: parameter {key!r} given {len(values)} times; give it once")
         args[key] = values[0]
     text, terms = query.bind(args)
-    check_iri_params(core()["store"], query, terms)
-    check_remote_calls(text, core()["settings"].allowed_services)
-    result = core()["engine"].query(text)
-    return respond(result, format_param=request.args.get("format"))
+    format_param = request.args.get("format")
+    wanted = wanted_formats(format_param)
+    engine, answers = core()["engine"], core()["answers"]
+    request_key = (text, tuple(sorted(wanted.items())))
+    generation = engine.generation
+    answer = answers.get((generation, *request_key)) if generation is not None else None
+    if answer is None:
+        check_iri_params(core()["store"], query, terms)
+        check_remote_calls(text, core()["settings"].allowed_services)
+        answer = engine.query(text, wanted=wanted)
+        # Filed under the generation of the data it was computed on, which a write in
+        # the meantime may have made older than the current one: then it is never served.
+        if answer.generation is not None:
+            answers.put((answer.generation, *request_key), answer)
+    return send(answer, format_param=format_param)
 
 
 @bp.route("/api/openapi.json", methods=["GET"])

@@ -6,7 +6,7 @@ import logging
 import signal
 import sys
 
-from ..engine import Limits, RemoteEngine, WorkerPool
+from ..engine import AnswerCache, Limits, RemoteEngine, WorkerPool
 from ..loading import load_sources
 from ..queries import load_queries
 from ..store import EndpointStore, open_store
@@ -35,7 +35,8 @@ def serve(settings, *, progress=lambda step: None) -> None:
     from . import create_app
 
     store, engine, queries = build(settings, progress=progress)
-    app = create_app(settings, store=store, engine=engine, queries=queries)
+    app = create_app(settings, store=store, engine=engine, queries=queries,
+                     answers=AnswerCache(budget=settings.answer_cache_mb * 1024 * 1024))
     server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads,
                            ident="genskills")
     logging.getLogger("waitress").setLevel(logging.WARNING)

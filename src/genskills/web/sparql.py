@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, request
 from ..describe import service_description, void_graph
 from ..errors import ForbiddenError, QueryError, UnauthorizedError
 from ..formats import FORMAT_PARAM, GRAPH_ALIASES, RESULT_ALIASES, RESULT_MEDIA, graph_offers, negotiate
-from ..results import QueryResult, render_http
+from ..results import QueryResult, Rendered, rendered
 from ..safety import check_remote_calls, checked_graph_iri
 from .errors import error_body
 
@@ -36,27 +36,44 @@ def _media_type() -> str:
     return (request.mimetype or "").lower()
 
 
-def respond(result: QueryResult, *, format_param: str | None = None) -> Response:
-    """The result in the format the client asked for (``format=`` first, then Accept), or 406."""
-    if result.kind == "graph":
-        offers, aliases, default = graph_offers(), GRAPH_ALIASES, "ttl"
-    else:
-        offers, aliases, default = RESULT_MEDIA, RESULT_ALIASES, "json"
-    if format_param:
-        key = FORMAT_PARAM.get(format_param.lower())
-        if key not in offers:
+_KINDS = {"results": (RESULT_MEDIA, RESULT_ALIASES, "json"), "graph": (None, GRAPH_ALIASES, "ttl")}
+
+
+def wanted_formats(format_param: str | None = None) -> dict[str, str | None]:
+    """The format to write each kind of answer in (``format=`` first, then Accept).
+
+    Decided before the query runs, because the worker writes the answer itself; a kind
+    mapped to None is one the client accepts in no format (406 if the answer is of it).
+    """
+    wanted: dict[str, str | None] = {}
+    for kind, (offers, aliases, default) in _KINDS.items():
+        offers = offers or graph_offers()
+        if format_param:
+            key = FORMAT_PARAM.get(format_param.lower())
+            wanted[kind] = key if key in offers else None
+        else:
+            wanted[kind] = negotiate(request.headers.get("Accept"), offers, default, aliases)
+    return wanted
+
+
+def send(answer: Rendered, *, format_param: str | None = None) -> Response:
+    """A written answer as the HTTP response, or the 406/400 that explains why not."""
+    offers = graph_offers() if answer.kind == "graph" else RESULT_MEDIA
+    if answer.key is None:
+        if format_param:
             raise QueryError(f"format={format_param!r} does not fit this result; "
                              f"use one of {', '.join(sorted(k for k, v in FORMAT_PARAM.items() if v in offers))}")
-    else:
-        key = negotiate(request.headers.get("Accept"), offers, default, aliases)
-    if key is None:
         return _not_acceptable(offers)
-    try:
-        body = render_http(result, key)
-    except ValueError as exc:
+    if answer.problem is not None:
         # RDF/XML cannot write every predicate IRI (it needs a QName): say so, do not fail.
-        return error_body(f"this result cannot be written as {offers[key]}: {exc}; ask for another format", 406)
-    return Response(body, status=200, content_type=f"{offers[key]}; charset=utf-8")
+        return error_body(f"this result cannot be written as {offers[answer.key]}: {answer.problem}; "
+                          "ask for another format", 406)
+    return Response(answer.body, status=200, content_type=f"{offers[answer.key]}; charset=utf-8")
+
+
+def respond(result: QueryResult, *, format_param: str | None = None) -> Response:
+    """A result computed in this process, in the format the client asked for."""
+    return send(rendered(result, wanted_formats(format_param)), format_param=format_param)
 
 
 def _not_acceptable(offers: dict[str, str]):
@@ -94,9 +111,10 @@ def query():
     named_graphs = [checked_graph_iri(g, "named-graph-uri") for g in named_graphs]
     settings = core()["settings"]
     check_remote_calls(text, settings.allowed_services)
-    result = core()["engine"].query(text, default_graphs=default_graphs or None,
-                                    named_graphs=named_graphs or None)
-    return respond(result, format_param=request.args.get("format"))
+    format_param = request.args.get("format")
+    answer = core()["engine"].query(text, default_graphs=default_graphs or None,
+                                    named_graphs=named_graphs or None, wanted=wanted_formats(format_param))
+    return send(answer, format_param=format_param)
 
 
 @bp.route("/sparql/update", methods=["POST"])
@@ -119,6 +137,7 @@ def update():
     check_remote_calls(text, settings.allowed_services)
     core()["store"].update(text)
     core()["engine"].refresh()
+    core()["answers"].clear()
     return Response(status=204)
 
 
