@@ -154,3 +154,89 @@ def test_load_shipped_sources_then_reload_one(any_store):
     inverse = any_store.query(
         "SELECT (COUNT(*) AS ?n) WHERE { ?k <https://w3id.org/genskills/ontology#isCoveredBy> ?c }").rows
     assert covered == inverse and int(covered[0][0]) > 300
+
+
+# --- loads of the on-disk store: a new store built beside it, then swapped in -----------------
+
+
+@pytest.fixture
+def disk_store(tmp_path):
+    from conftest import ROOT
+    from genskills.loading import load_sources
+    from genskills.store import OxigraphStore
+
+    store = OxigraphStore(tmp_path / "store")
+    load_sources(store, ROOT)
+    return store
+
+
+def test_a_load_keeps_the_graphs_it_does_not_rebuild(disk_store):
+    """Graphs made by SPARQL Update (or by other sources) survive a load of some sources."""
+    from conftest import ROOT
+    from genskills.loading import load_sources
+
+    scratch = "https://w3id.org/genskills/graph/test-kept"
+    disk_store.update(f"INSERT DATA {{ GRAPH <{scratch}> {{ <http://ex/a> <http://ex/b> 1 }} }}")
+    before = {g: disk_store.count(g) for g in disk_store.graph_names()}
+    load_sources(disk_store, ROOT, ["illustrative"])
+    assert {g: disk_store.count(g) for g in disk_store.graph_names()} == before
+    assert not list(disk_store.path.parent.glob("store.*"))   # no .rebuild or .old folder left
+
+
+def test_a_failed_load_leaves_the_store_and_no_folder_behind(disk_store, tmp_path):
+    from conftest import ROOT
+    from genskills import InputError
+    from genskills.loading import load_sources
+    import shutil
+
+    root = tmp_path / "project"
+    for folder in ("ontology", "shapes", "data"):
+        shutil.copytree(ROOT / folder, root / folder)
+    (root / "data" / "catalogue" / "courses-real.ttl").write_text("this is not turtle", encoding="utf-8")
+    before = {g: disk_store.count(g) for g in disk_store.graph_names()}
+    with pytest.raises(InputError) as caught:
+        load_sources(disk_store, root)
+    assert "courses-real.ttl:1" in str(caught.value)
+    assert {g: disk_store.count(g) for g in disk_store.graph_names()} == before
+    assert not list(disk_store.path.parent.glob("store.*"))
+
+
+def test_a_swap_cut_between_its_two_renames_is_repaired_on_open(disk_store):
+    """Rebuild.swap renames the live store to .old, then the new one in place: a crash in
+    between leaves no store folder, and the next open puts the old one back."""
+    from genskills.store import OxigraphStore
+
+    path, before = disk_store.path, disk_store.count()
+    disk_store._close()
+    path.rename(path.with_name(path.name + ".old"))
+    reopened = OxigraphStore(path)
+    assert reopened.count() == before and before > 10_000
+
+
+def test_validation_against_the_store_reports_on_the_file_and_writes_nothing(disk_store, tmp_path):
+    from genskills.loading import validate_against_store
+
+    course = tmp_path / "new-course.ttl"
+    course.write_text("""@prefix gsk: <https://w3id.org/genskills/ontology#> .
+@prefix gskd: <https://w3id.org/genskills/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+gskd:course-checked a gsk:Course ;
+    rdfs:label "Formation vérifiée"@fr , "Checked course"@en ;
+    gsk:coversCompetence gskd:comp-does-not-exist ;
+    gsk:curationStatus gsk:Illustrative ;
+    gsk:hasTrainingType gskd:type-master ;
+    gsk:illustrative true ;
+    gsk:inRegion gskd:region-84 .
+""", encoding="utf-8")
+    before = {g: disk_store.count(g) for g in disk_store.graph_names()}
+    report = validate_against_store(disk_store, [course])
+    assert not report.conforms
+    broken = [r for r in report.violations if r.path == str(GSK.coversCompetence)]
+    assert broken and broken[0].file == str(course) and broken[0].line == 5
+    assert {r.focus for r in report.results} == {str(GSKD["course-checked"])}
+    assert {g: disk_store.count(g) for g in disk_store.graph_names()} == before
+    fixed = tmp_path / "fixed-course.ttl"
+    fixed.write_text(course.read_text(encoding="utf-8").replace("comp-does-not-exist", "comp-variant-classification"),
+                     encoding="utf-8")
+    assert validate_against_store(disk_store, [fixed]).conforms

@@ -16,6 +16,9 @@ graph, because what the default graph of an update holds differs between engines
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from .namespaces import GRAPH, GSK, INFERRED_GRAPH, STAGING_PREFIX
 
 _INFERRED = f"<{INFERRED_GRAPH}>"
@@ -175,3 +178,38 @@ def derive_update() -> str:
     overview queries show (per region, per care-pathway step).
     """
     return f"DROP SILENT GRAPH {_INFERRED} ;" + " ;".join(rule() for rule in RULES) + "\n"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One operation of the derivation: insert what ``query`` constructs into ``graph``, or drop it."""
+
+    kind: str            # "insert" or "drop"
+    graph: str           # IRI, without the angle brackets
+    query: str = ""      # a CONSTRUCT query (for "insert")
+
+
+_OPERATION = re.compile(r";\s*\n(?=\s*(?:INSERT|DROP)\b)")
+_INSERT = re.compile(r"^\s*INSERT\s*\{\s*GRAPH\s*<([^>]+)>\s*\{(?P<template>[^{}]*)\}\s*\}\s*WHERE(?P<where>.*)$", re.S)
+_DROP = re.compile(r"^\s*DROP SILENT GRAPH\s*<([^>]+)>\s*$")
+
+
+def derive_steps() -> list[Step]:
+    """The derivation as steps a bulk loader can run one by one (read, then append).
+
+    Same rules as ``derive_update``, in the same order, the derived graph dropped first.
+    A large on-disk store derives this way: a query, then a bulk append of its answer,
+    costs seconds where the same work inside one transaction costs minutes.
+    """
+    steps = [Step("drop", str(INFERRED_GRAPH))]
+    for rule in RULES:
+        for operation in _OPERATION.split(rule().strip()):
+            insert, drop = _INSERT.match(operation), _DROP.match(operation)
+            if insert:
+                steps.append(Step("insert", insert.group(1),
+                                  f"CONSTRUCT {{{insert.group('template')}}} WHERE{insert.group('where')}"))
+            elif drop:
+                steps.append(Step("drop", drop.group(1)))
+            else:   # a rule written in a form this reader does not know: a bug, caught by the tests
+                raise ValueError(f"derivation rule {rule.__name__}: cannot read the operation {operation[:80]!r}")
+    return steps

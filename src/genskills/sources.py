@@ -18,6 +18,8 @@ class Source:
     description: str
     #: True for the SHACL shapes: they validate the data and are not data themselves.
     is_shapes: bool = False
+    #: True when the source may have no file at all (its graph is then emptied).
+    optional: bool = False
 
     @property
     def graph(self) -> str:
@@ -45,6 +47,10 @@ SOURCES: tuple[Source, ...] = (
     Source("illustrative", ("data/catalogue/institutions-illustrative.ttl",
                             "data/catalogue/courses-illustrative.ttl"),
            "illustrative courses (not real offers) and the institutions only they refer to"),
+    # Catalogues made by `genskills generate` to measure scale; the folder is not under
+    # version control and is usually empty.
+    Source("synthetic", ("data/synthetic/*.ttl",),
+           "synthetic courses made by genskills generate (for benchmarks; flagged, not real)", optional=True),
 )
 
 

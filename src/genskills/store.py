@@ -16,9 +16,12 @@ SPARQL Update request is one transaction in Oxigraph, embedded and server.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
+import os
 import re
+import shutil
 import urllib.error
 import uuid
 import warnings
@@ -29,7 +32,7 @@ from typing import BinaryIO, Protocol
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
-from .derivation import derive_update
+from .derivation import derive_steps, derive_update
 from .errors import QueryError, StoreError
 from .formats import RdfFormat
 from .namespaces import STAGING_PREFIX
@@ -212,18 +215,34 @@ class OxigraphStore:
 
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False):
         self.path = None if path is None else Path(path)
+        self.read_only = read_only
+        self.description = f"embedded Oxigraph store at {self.path}" if self.path else "in-memory Oxigraph store"
+        self._open()
+
+    def _open(self) -> None:
         try:
             if self.path is None:
                 self._ox = ox.Store()
-            elif read_only:
+            elif self.read_only:
                 self._ox = ox.Store.read_only(str(self.path))
             else:
+                old = self.path.with_name(self.path.name + ".old")
+                if not self.path.exists() and old.is_dir():
+                    os.rename(old, self.path)   # a Rebuild.swap was cut between its two renames
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._ox = ox.Store(str(self.path))
         except OSError as exc:
             hint = " (is another genskills process using it?)" if "lock" in str(exc).lower() else ""
             raise StoreError(f"cannot open the store at {self.path}: {exc}{hint}") from exc
-        self.description = f"embedded Oxigraph store at {self.path}" if self.path else "in-memory Oxigraph store"
+
+    def _close(self) -> None:
+        """Release the store's files and lock (pyoxigraph closes a store when it is freed)."""
+        self._ox = None
+        gc.collect()
+
+    def rebuild(self) -> Rebuild:
+        """A new folder beside this store, to fill with bulk loads and swap in (see Rebuild)."""
+        return Rebuild(self)
 
     def query(self, sparql: str) -> QueryResult:
         try:
@@ -528,27 +547,8 @@ class Staging:
 
         :raises InputError: the file is missing or not valid RDF (file, line, what was expected).
         """
-        from .errors import InputError
-
-        path = Path(path)
-        if not path.is_file():
-            raise InputError("no such file", path=str(path))
         name = self._new_graph(target)
-        ox_format = getattr(ox.RdfFormat, fmt.oxigraph_name)
-        graph = ox.NamedNode(name)
-        try:
-            if fmt.holds_graphs:
-                # A dataset file: the union of its graphs, as rdfio.parse_file reads it.
-                self.store._ox.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph)
-                                           for q in ox.parse(path=str(path), format=ox_format))
-            else:
-                self.store._ox.bulk_load(path=str(path), format=ox_format, to_graph=graph)
-        except SyntaxError as exc:
-            located = locate_syntax_error(path, fmt)
-            message, line = located if located else (str(exc), getattr(exc, "lineno", None))
-            raise InputError(f"invalid {fmt.key.upper()} syntax: {message}", path=str(path), line=line) from exc
-        except (OSError, ValueError) as exc:
-            raise InputError(f"cannot read the file: {exc}", path=str(path)) from exc
+        _bulk_parse(self.store._ox, ox.NamedNode(name), Path(path), fmt)
         return name
 
     def add_graph(self, target: str, graph: Graph) -> str:
@@ -598,6 +598,121 @@ class Staging:
     def discard(self) -> None:
         for name in self.graphs():
             self.store._ox.remove_graph(ox.NamedNode(name))
+
+
+class Rebuild:
+    """A new store built in memory with bulk loads, written beside the live one, swapped in.
+
+    Oxigraph writes a large transaction slowly (each triple goes to six indexes under
+    the transaction's lock: minutes for a million triples) and answers the heavy
+    validation and derivation queries several times faster in memory than on disk. So
+    a load of the embedded store builds the new content in an in-memory store (the kept
+    graphs copied from the live store, the new files, then the derived graph), and once
+    it is validated, ``swap`` bulk-writes it to a fresh folder (``<store>.rebuild``) and
+    puts that in place with two renames. Until then the live store is untouched; a
+    crash between the two renames is repaired when the store is next opened
+    (``OxigraphStore`` renames ``<store>.old`` back). The price is memory: about 600
+    bytes per triple while loading (``docs/benchmarks.md``).
+    """
+
+    def __init__(self, live: OxigraphStore):
+        if live.path is None:
+            raise StoreError("an in-memory store is rebuilt with staging graphs, not a new folder")
+        self.live = live
+        self.path = live.path.with_name(live.path.name + ".rebuild")
+        self.store = OxigraphStore()
+        self._swapped = False
+
+    def __enter__(self) -> "Rebuild":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if not self._swapped:
+            self.discard()
+
+    def copy_graph(self, graph: str) -> None:
+        """Copy one graph of the live store as it is."""
+        self.store._ox.bulk_extend(self.live._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def add_file(self, target: str, path: Path, fmt: RdfFormat) -> None:
+        """Parse ``path`` into graph ``target`` of the new store.
+
+        :raises InputError: the file is missing or not valid RDF (file, line, what was expected).
+        """
+        _bulk_parse(self.store._ox, ox.NamedNode(_checked_iri(target)), Path(path), fmt)
+
+    def subjects(self, graph: str) -> set[str]:
+        return {q.subject.value for q in self.store._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+                if isinstance(q.subject, ox.NamedNode)}
+
+    def derive(self) -> None:
+        """Build the derived graph step by step: a read-only query, then a bulk append of its answer."""
+        for step in derive_steps():
+            graph = ox.NamedNode(step.graph)
+            if step.kind == "drop":
+                self.store._ox.remove_graph(graph)
+                continue
+            triples = self.store._ox.query(step.query)
+            self.store._ox.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+
+    def swap(self) -> None:
+        """Write the new store to disk and put it in place of the live one (the live object follows)."""
+        shutil.rmtree(self.path, ignore_errors=True)
+        try:
+            written = ox.Store(str(self.path))
+            written.bulk_extend(self.store._ox.quads_for_pattern(None, None, None, None))
+            written.flush()
+            del written
+            gc.collect()
+        except OSError as exc:
+            shutil.rmtree(self.path, ignore_errors=True)
+            raise StoreError(f"cannot write the new store to {self.path}: {exc}; the store is unchanged") from exc
+        self.store._close()
+        old = self.live.path.with_name(self.live.path.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        self.live._close()
+        try:
+            os.rename(self.live.path, old)
+            os.rename(self.path, self.live.path)
+        finally:
+            self.live._open()
+        self._swapped = True
+        shutil.rmtree(old, ignore_errors=True)
+
+    def discard(self) -> None:
+        self.store._close()
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def file_subjects(path: Path, fmt: RdfFormat) -> set[str]:
+    """The IRIs that are subjects in an RDF file (parsed again: for messages only)."""
+    try:
+        return {q.subject.value for q in ox.parse(path=str(path), format=getattr(ox.RdfFormat, fmt.oxigraph_name))
+                if isinstance(q.subject, ox.NamedNode)}
+    except (SyntaxError, OSError, ValueError):
+        return set()
+
+
+def _bulk_parse(target_store, graph, path: Path, fmt: RdfFormat) -> None:
+    """Parse a file natively into ``graph`` of a pyoxigraph store (not in a transaction)."""
+    from .errors import InputError
+
+    if not path.is_file():
+        raise InputError("no such file", path=str(path))
+    ox_format = getattr(ox.RdfFormat, fmt.oxigraph_name)
+    try:
+        if fmt.holds_graphs:
+            # A dataset file: the union of its graphs, as rdfio.parse_file reads it.
+            target_store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph)
+                                     for q in ox.parse(path=str(path), format=ox_format))
+        else:
+            target_store.bulk_load(path=str(path), format=ox_format, to_graph=graph)
+    except SyntaxError as exc:
+        located = locate_syntax_error(path, fmt)
+        message, line = located if located else (str(exc), getattr(exc, "lineno", None))
+        raise InputError(f"invalid {fmt.key.upper()} syntax: {message}", path=str(path), line=line) from exc
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the file: {exc}", path=str(path)) from exc
 
 
 # ---------------------------------------------------------------------------------
