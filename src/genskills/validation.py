@@ -140,8 +140,9 @@ def validate(data: Graph, shapes: Graph, *, locate: Locator | None = None) -> Va
         if type(exc).__module__.startswith(("pyparsing", "rdflib.plugins.sparql")):
             raise InputError(f"the SHACL shapes hold invalid SPARQL: {exc}") from exc
         raise
-    results = [_result(report_graph, shapes, node, locate)
-               for node in report_graph.subjects(RDF.type, SH.ValidationResult)]
+    # The report's own results: pySHACL also types as sh:ValidationResult the inner results
+    # it nests under sh:detail (for sh:node), which are explanations, not results.
+    results = [_result(report_graph, shapes, node, locate) for node in set(report_graph.objects(None, SH.result))]
     results.sort(key=lambda r: (_ORDER.get(r.severity, 3), r.file or "", r.line or 0, r.focus,
                                 r.path or "", r.value or "", r.shape or ""))
     return ValidationReport(results, report_graph)
