@@ -376,6 +376,9 @@ class EndpointStore:
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setTimeout(int(self.timeout))
+        # Content negotiation only: the format=/output=/results= parameters SPARQLWrapper adds
+        # otherwise make Virtuoso refuse a CONSTRUCT with 406.
+        wrapper.setOnlyConneg(True)
         with warnings.catch_warnings():
             # SPARQLWrapper guesses the query form with a regular expression and warns
             # when it cannot; the endpoint is the judge of syntax, so let it answer.
