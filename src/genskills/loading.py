@@ -1,11 +1,14 @@
-"""Loading the sources into a store: parse into staging graphs, validate there, swap in.
+"""Loading the sources into a store: parse natively, validate as SPARQL, swap in atomically.
 
-Files are parsed by Oxigraph's native parsers straight into staging graphs of the
-embedded store, validated in place by the SHACL shapes compiled to SPARQL
-(``shacl_sparql``), then moved onto their target graphs in one SPARQL Update request.
-Nothing is parsed into rdflib on the way, which is what lets 100,000 courses load in
-well under a minute. For a remote store, the staging area is an in-memory Oxigraph
-store holding the new files and a copy of the graphs they are checked with.
+Nothing goes through rdflib on the way, which is what lets 100,000 courses load in minutes
+rather than hours: Oxigraph's own parsers read the files, the SHACL shapes run as SPARQL
+queries (``shacl_sparql``), and the derived graph is built by queries too.
+
+- The on-disk embedded store is rebuilt (``store.Rebuild``): the new content is built in
+  memory with the graphs the load keeps, validated, derived, bulk-written beside the store
+  and swapped in with two renames.
+- An in-memory store, or a remote one, gets staging graphs (``store.Staging``) in an Oxigraph
+  store (a local copy, for a remote store) and one SPARQL Update request to commit.
 """
 
 from __future__ import annotations
@@ -119,6 +122,7 @@ def validate_graphs(store: OxigraphStore, graphs: list[str], shapes: Graph | Pre
 
 
 def _shapes(store: Store, root: Path, reloaded: list[Source], progress: Progress) -> Graph:
+    """The shapes the load validates with: from the files if reloaded, else from the store."""
     graphs = []
     for source in SOURCES:
         if not source.is_shapes:
@@ -306,8 +310,7 @@ def shipped_data(root: Path, progress: Progress = _quiet) -> list[ParsedFile]:
     return [p for s in SOURCES if not s.is_shapes for p in parse_source(s, root, progress)]
 
 
-def validate_files(paths: list[Path], root: Path, shapes: Graph, progress: Progress = _quiet,
-                   *, with_shipped: bool = True) -> ValidationReport:
+def validate_files(paths: list[Path], root: Path, shapes: Graph, progress: Progress = _quiet) -> ValidationReport:
     """Validate files with the shipped data they link to; report on what the files define.
 
     With no ``paths``, the shipped data itself is validated. Runs in an in-memory
@@ -319,7 +322,7 @@ def validate_files(paths: list[Path], root: Path, shapes: Graph, progress: Progr
     with area.staging() as staging:
         graphs, focus = [], set()
         for source in SOURCES:
-            if source.is_shapes or not with_shipped:
+            if source.is_shapes:
                 continue
             for path in source.files(root):
                 if path.resolve() in given:
