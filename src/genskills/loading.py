@@ -26,7 +26,7 @@ from .namespaces import INFERRED_GRAPH
 from .rdfio import parse_file, subject_lines, union
 from .shacl_sparql import CompiledShapes, compile_shapes
 from .sources import SOURCES, Source, source_named
-from .store import OxigraphStore, Store, file_subjects
+from .store import OxigraphStore, Staging, Store, file_subjects
 from .validation import ValidationReport, validate
 
 #: Called with a short description of each step as it starts.
@@ -170,8 +170,30 @@ def _files(source: Source, root: Path) -> list[Path]:
     return files
 
 
-def _shown(path: Path, root: Path) -> Path:
-    return path.relative_to(root) if path.is_relative_to(root) else path
+def _shown(path: Path, root: Path | None) -> Path:
+    return path.relative_to(root) if root is not None and path.is_relative_to(root) else path
+
+
+def _stage_files(staging: Staging, target: str, paths: Iterable[Path], locator: Locator, progress: Progress,
+                 *, root: Path | None = None, defined: set[str] | None = None) -> list[str]:
+    """Stage each file for ``target``, tell ``locator`` where to find what it defines.
+
+    With ``defined``, the IRIs the files define are gathered there too (the focus of a
+    check); they are then read once. Without, the locator reads them only if a result
+    needs a line number. The staging graphs' names are returned.
+    """
+    names = []
+    for path in map(Path, paths):
+        progress(f"parse {_shown(path, root)}")
+        name = staging.add_file(target, path, format_for_path(str(path)))
+        names.append(name)
+        if defined is None:
+            locator.add(path, lambda name=name: staging.store.subjects(name))
+        else:
+            subjects = staging.store.subjects(name)
+            defined |= subjects
+            locator.add(path, lambda subjects=subjects: subjects)
+    return names
 
 
 def _check(report: ValidationReport) -> None:
@@ -200,7 +222,7 @@ def _load_by_rebuild(store: OxigraphStore, root: Path, selected: list[Source], e
             if graph not in replaced and graph != str(INFERRED_GRAPH):
                 progress(f"keep graph {_graph_name(graph)}")
                 rebuild.copy_graph(graph)
-                locator.add(Path(f"<store graph {_graph_name(graph)}>"), lambda g=graph: rebuild.subjects(g))
+                locator.add(Path(f"<store graph {_graph_name(graph)}>"), lambda g=graph: rebuild.store.subjects(g))
         summary.seconds["parse"] = time.perf_counter() - started
 
         shapes_graphs = {s.graph for s in SOURCES if s.is_shapes}
@@ -243,10 +265,7 @@ def _load_by_staging(store: Store, root: Path, selected: list[Source], excluded:
         started = time.perf_counter()
         for source in selected:
             staging.expect(source.graph)
-            for path in _files(source, root):
-                progress(f"parse {_shown(path, root)}")
-                name = staging.add_file(source.graph, path, format_for_path(str(path)))
-                locator.add(path, lambda name=name: staging.subjects(name))
+            _stage_files(staging, source.graph, _files(source, root), locator, progress, root=root)
         for source in excluded:
             staging.expect(source.graph)
         shapes = _shapes(store, root, selected, progress)
@@ -320,23 +339,13 @@ def validate_files(paths: list[Path], root: Path, shapes: Graph, progress: Progr
     locator = Locator()
     given = {Path(p).resolve() for p in paths}
     with area.staging() as staging:
-        graphs, focus = [], set()
+        graphs: list[str] = []
+        focus: set[str] = set()
         for source in SOURCES:
-            if source.is_shapes:
-                continue
-            for path in source.files(root):
-                if path.resolve() in given:
-                    continue
-                progress(f"parse {path.relative_to(root) if path.is_relative_to(root) else path}")
-                name = staging.add_file(source.graph, path, format_for_path(str(path)))
-                graphs.append(name)
-                locator.add(path, lambda name=name: staging.subjects(name))
-        for path in map(Path, paths):
-            progress(f"parse {path}")
-            name = staging.add_file("urn:genskills:given", path, format_for_path(str(path)))
-            graphs.append(name)
-            focus |= staging.subjects(name)
-            locator.add(path, lambda name=name: staging.subjects(name))
+            if not source.is_shapes:
+                shipped = [path for path in source.files(root) if path.resolve() not in given]
+                graphs += _stage_files(staging, source.graph, shipped, locator, progress, root=root)
+        graphs += _stage_files(staging, "urn:genskills:given", paths, locator, progress, defined=focus)
         return validate_graphs(area, graphs, shapes, focus=focus if paths else None, locate=locator,
                                progress=progress)
 
@@ -362,10 +371,5 @@ def validate_against_store(store: Store, paths: list[Path], progress: Progress =
     with store.staging() as staging:
         focus: set[str] = set()
         graphs = [g for g in store.graph_names() if g not in skipped]
-        for path in map(Path, paths):
-            progress(f"parse {path}")
-            name = staging.add_file("urn:genskills:checked", path, format_for_path(str(path)))
-            graphs.append(name)
-            focus |= staging.subjects(name)
-            locator.add(path, lambda name=name: staging.subjects(name))
+        graphs += _stage_files(staging, "urn:genskills:checked", paths, locator, progress, defined=focus)
         return validate_graphs(store, graphs, shapes, focus=focus, locate=locator, progress=progress)

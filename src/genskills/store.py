@@ -90,11 +90,6 @@ def _checked_iri(iri: str) -> str:
 NOT_STAGING = f'FILTER(!STRSTARTS(STR(?g), "{STAGING_PREFIX}"))'
 
 
-def _commit_update(staged: Mapping[str, str]) -> str:
-    moves = [f"MOVE SILENT GRAPH <{stage}> TO GRAPH <{_checked_iri(target)}>" for target, stage in staged.items()]
-    return " ;\n".join(moves) + " ;\n" + derive_update()
-
-
 def _ntriples(graph: Graph) -> str:
     return graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
 
@@ -124,6 +119,23 @@ class _TooManyRows(Exception):
     pass
 
 
+def _bounded(items, max_rows: int | None) -> list:
+    """``items`` as a list. :raises _TooManyRows: there are more than ``max_rows``."""
+    kept = []
+    for item in items:
+        if max_rows is not None and len(kept) >= max_rows:
+            raise _TooManyRows()
+        kept.append(item)
+    return kept
+
+
+def _rdflib_graph(triples) -> Graph:
+    graph = Graph()
+    for t in triples:
+        graph.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))
+    return graph
+
+
 def _converted(answer, *, max_rows: int | None = None) -> QueryResult:
     """An Oxigraph answer as a QueryResult of rdflib terms.
 
@@ -132,18 +144,9 @@ def _converted(answer, *, max_rows: int | None = None) -> QueryResult:
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(answer))
     if isinstance(answer, ox.QueryTriples):
-        graph = Graph()
-        for count, triple in enumerate(answer, start=1):
-            if max_rows is not None and count > max_rows:
-                raise _TooManyRows()
-            graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
-        return QueryResult("graph", graph=graph)
+        return QueryResult("graph", graph=_rdflib_graph(_bounded(answer, max_rows)))
     names = [v.value for v in answer.variables]
-    rows = []
-    for solution in answer:
-        if max_rows is not None and len(rows) >= max_rows:
-            raise _TooManyRows()
-        rows.append(tuple(_to_rdflib(solution[i]) for i in range(len(names))))
+    rows = _bounded((tuple(_to_rdflib(solution[i]) for i in range(len(names))) for solution in answer), max_rows)
     return QueryResult("select", variables=names, rows=rows)
 
 
@@ -176,11 +179,7 @@ def _serialized(answer, wanted: Mapping[str, str | None], max_rows: int) -> Rend
         return Rendered("ask", key, body)
     if isinstance(answer, ox.QueryTriples):
         key = wanted.get("graph")
-        triples = []
-        for triple in answer:
-            if len(triples) >= max_rows:
-                raise _TooManyRows()
-            triples.append(triple)
+        triples = _bounded(answer, max_rows)
         if key is None:
             return Rendered("graph", None, None, len(triples))
         from .formats import rdf_format
@@ -188,16 +187,13 @@ def _serialized(answer, wanted: Mapping[str, str | None], max_rows: int) -> Rend
         if key == "xml":
             # Oxigraph writes an empty, invalid XML name for a predicate such as <http://ex/p/1>;
             # rdflib refuses it instead, which the client hears as a 406.
-            graph = Graph()
-            for t in triples:
-                graph.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))
-            return rendered(QueryResult("graph", graph=graph), wanted)
+            return rendered(QueryResult("graph", graph=_rdflib_graph(triples)), wanted)
         fmt = rdf_format(key)
         items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples] if fmt.holds_graphs else triples
         options = {"prefixes": PREFIXES} if key in ("ttl", "trig") else {}
         try:
             body = ox.serialize(items, format=getattr(ox.RdfFormat, fmt.oxigraph_name), **options)
-        except (ValueError, SyntaxError) as exc:   # e.g. RDF/XML needs a QName for each predicate
+        except (ValueError, SyntaxError) as exc:   # a term the format cannot write
             return Rendered("graph", key, None, len(triples), problem=str(exc))
         return Rendered("graph", key, body, len(triples))
     key = wanted.get("results")
@@ -295,19 +291,18 @@ class OxigraphStore:
                 self._ox.remove_graph(name)
 
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
-        run = uuid.uuid4().hex
-        staged = {target: f"{STAGING_PREFIX}{run}/{i}" for i, target in enumerate(graphs)}
         try:
-            self._drop_stale_staging()
-            for target, graph in graphs.items():
-                self._ox.load(_ntriples(graph).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
-                              to_graph=ox.NamedNode(staged[target]))
-            self._update(_commit_update(staged))
+            with self.staging() as staging:
+                for target, graph in graphs.items():
+                    staging.add_graph(target, graph)   # an empty graph: the target is dropped
+                staging.commit()
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"{self.description}: load failed, nothing changed: {exc}") from exc
-        finally:
-            self._drop_stale_staging()
-        self._ox.flush()
+
+    def subjects(self, graph: str) -> set[str]:
+        """The IRIs that are subjects in one named graph."""
+        return {q.subject.value for q in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+                if isinstance(q.subject, ox.NamedNode)}
 
     def drop_graphs(self, names: list[str]) -> None:
         drops = " ;\n".join(f"DROP SILENT GRAPH <{_checked_iri(n)}>" for n in names)
@@ -565,11 +560,6 @@ class Staging:
     def graphs(self) -> list[str]:
         return [name for names in self.staged.values() for name in names]
 
-    def subjects(self, name: str) -> set[str]:
-        """The IRIs that are subjects in one staging graph."""
-        return {q.subject.value for q in self.store._ox.quads_for_pattern(None, None, None, ox.NamedNode(name))
-                if isinstance(q.subject, ox.NamedNode)}
-
     def count(self, target: str) -> int:
         return sum(1 for name in self.staged.get(target, ())
                    for _ in self.store._ox.quads_for_pattern(None, None, None, ox.NamedNode(name)))
@@ -643,10 +633,6 @@ class Rebuild:
         :raises InputError: the file is missing or not valid RDF (file, line, what was expected).
         """
         _bulk_parse(self.store._ox, ox.NamedNode(_checked_iri(target)), Path(path), fmt)
-
-    def subjects(self, graph: str) -> set[str]:
-        return {q.subject.value for q in self.store._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-                if isinstance(q.subject, ox.NamedNode)}
 
     def derive(self) -> None:
         """Build the derived graph step by step: a read-only query, then a bulk append of its answer."""
