@@ -936,31 +936,21 @@ class _Set:
     parts: tuple[_Set, ...] = ()
 
 
-def _violators(cond: _Cond) -> _Set | None:
-    """The nodes that break ``cond``, negations pushed down to the atoms; None for sh:xone."""
+def _nodes(cond: _Cond, *, conforming: bool) -> _Set | None:
+    """The nodes that conform to ``cond``, or that break it, negations pushed down to the
+    atoms (De Morgan: the breakers of an "and" are the union of its parts' breakers);
+    None for sh:xone, which has no such plan."""
     if cond.kind == "expr":
-        return _Set("filter", text=f"!{_safe(cond.text)}")
+        return _Set("filter", text=cond.text if conforming else f"!{_safe(cond.text)}")
     if cond.kind in ("exists", "count"):
-        return _Set("lacks", atom=cond)
+        return _Set("has" if conforming else "lacks", atom=cond)
     if cond.kind == "not":
-        return _conformers(cond.parts[0])
-    parts = [_violators(p) for p in cond.parts] if cond.kind in ("and", "or") else [None]
+        return _nodes(cond.parts[0], conforming=not conforming)
+    parts = [_nodes(p, conforming=conforming) for p in cond.parts] if cond.kind in ("and", "or") else [None]
     if any(p is None for p in parts):
         return None
-    return _Set("union" if cond.kind == "and" else "inter", parts=tuple(parts))
-
-
-def _conformers(cond: _Cond) -> _Set | None:
-    if cond.kind == "expr":
-        return _Set("filter", text=cond.text)
-    if cond.kind in ("exists", "count"):
-        return _Set("has", atom=cond)
-    if cond.kind == "not":
-        return _violators(cond.parts[0])
-    parts = [_conformers(p) for p in cond.parts] if cond.kind in ("and", "or") else [None]
-    if any(p is None for p in parts):
-        return None
-    return _Set("inter" if cond.kind == "and" else "union", parts=tuple(parts))
+    every_part = (cond.kind == "and") == conforming
+    return _Set("inter" if every_part else "union", parts=tuple(parts))
 
 
 class _Planner:
@@ -1011,7 +1001,7 @@ def _setwise_plan(cond: _Cond, x: str, candidates: str, test: str | None, query:
     With a ``test``, the plan may start from the data rather than the candidates, and
     applies the test to what it finds; without, it starts from the candidates.
     """
-    violators = _violators(cond)
+    violators = _nodes(cond, conforming=False)
     if violators is None:
         return None
     pattern = _Planner(query, x, candidates, test).pattern(violators)
