@@ -48,20 +48,6 @@ PROBE = "ASK {}"
 #: that peer's version. Keyed by (engine, canned query name). The benchmark reports these
 #: and fails on any other difference; tests/test_virtuoso.py marks them as expected failures.
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
-    ("virtuoso", "competences-of-role"):
-        "Virtuoso 7.2.5 bugs: BIND(true AS ?essential) comes back as xsd:integer 1, not xsd:boolean; and "
-        "FILTER(LANG(?label) = ?lang) inside OPTIONAL does not see the ?lang of the VALUES block, so "
-        "?label and ?domain_label are missing",
-    ("virtuoso", "roles-in-step"):
-        "Virtuoso 7.2.5 bug: FILTER(LANG(?label) = ?lang) inside OPTIONAL does not see the ?lang of the "
-        "VALUES block, so ?label is missing",
-    ("virtuoso", "courses-for-competence"):
-        "Virtuoso 7.2.5 bug: BIND(true AS ?direct) and BIND(false AS ?direct) come back as xsd:integer 1 "
-        "and 0, not xsd:boolean",
-    ("virtuoso", "role-gaps-in-region"):
-        "Virtuoso 7.2.5 bug: the query does not compile, 'Internal error: ssg_print_rvr_fixed_val(): no "
-        "SPART_VARR_FIXED' (the same message as openlink/virtuoso-opensource#839), triggered by the FILTER NOT "
-        "EXISTS together with the two OPTIONALs that both bind ?domain (each part alone compiles)",
     ("rdflib-endpoint", "courses-search-facets"):
         "rdflib 7.6 bug: GROUP_CONCAT over a group where the variable is unbound raises 'Variable mode_label "
         "is not bound' (HTTP 400) instead of skipping the unbound values (RDFLib/rdflib#2229)",

@@ -20,25 +20,32 @@ HEADER = """#+ title@en: t
 """
 
 
-def canned(tmp_path, body: str):
+def canned(tmp_path, body: str, params: str = ""):
     path = tmp_path / "t.rq"
-    path.write_text(HEADER + body, encoding="utf-8")
+    path.write_text(HEADER + params + body, encoding="utf-8")
     return parse_query_file(path)
 
 
 def test_a_hash_inside_an_iri_is_not_a_comment(tmp_path):
     query = canned(tmp_path, "SELECT ?c WHERE { ?c <https://w3id.org/genskills/ontology#inRegion> ?region }")
     text, _ = query.bind({"region": "region-84"})
-    assert "VALUES (?region) { (<https://w3id.org/genskills/id/region-84>) }" in text
-    assert text.index("VALUES") < text.index("ontology#inRegion")
+    assert "?c <https://w3id.org/genskills/ontology#inRegion> <https://w3id.org/genskills/id/region-84> }" in text
 
 
-def test_values_go_into_the_outer_group_not_a_sub_select(tmp_path):
-    body = ('CONSTRUCT { ?c <http://www.w3.org/2000/01/rdf-schema#seeAlso> ?region } WHERE {\n'
-            '  { SELECT ?c WHERE { ?c ?p ?o } }\n  ?c <https://w3id.org/genskills/ontology#inRegion> ?region }')
-    text, _ = canned(tmp_path, body).bind({"region": "region-84"})
-    outer = text.index("WHERE {") + len("WHERE {")
-    assert text[outer:].lstrip().startswith("VALUES (?region)")
+def test_a_parameter_is_bound_in_nested_groups_but_not_in_strings_iris_or_comments(tmp_path):
+    body = ('SELECT ?c ?l WHERE {\n'
+            '  ?c <https://w3id.org/genskills/ontology#inRegion> ?region . # ?region here\n'
+            '  OPTIONAL { ?c <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(LANG(?l) = ?lang) }\n'
+            '  OPTIONAL { ?c <http://ex/?lang> "?lang" . ?c <http://ex/p> ?language } }')
+    text, _ = canned(tmp_path, body, params="#+ param lang: language optional default=fr\n"
+                                            "#+ param lang@en: l\n#+ param lang@fr: l\n").bind({"region": "region-84"})
+    assert 'FILTER(LANG(?l) = "fr")' in text
+    assert '# ?region here' in text and '<http://ex/?lang> "?lang"' in text and "?language" in text
+
+
+def test_a_projected_parameter_is_refused_when_the_file_is_read(tmp_path):
+    with pytest.raises(InputError, match="cannot be projected"):
+        canned(tmp_path, "SELECT ?c ?region WHERE { ?c <https://w3id.org/genskills/ontology#inRegion> ?region }")
 
 
 def test_an_empty_value_is_a_missing_parameter(tmp_path):
@@ -71,7 +78,8 @@ def test_conditional_lines_follow_the_parameters_given(tmp_path):
         "}\n"), encoding="utf-8")
     query = parse_query_file(path)
     with_region, _ = query.bind({"region": "region-84"})
-    assert "inRegion> ?region" in with_region and "FILTER(?c != ?region)" not in with_region
+    assert "inRegion> <https://w3id.org/genskills/id/region-84>" in with_region
+    assert "FILTER(?c != " not in with_region
     without, _ = query.bind({})
     assert "inRegion" not in without and "FILTER(?c != ?region)" in without
     # The line is blanked, not removed, so positions in error messages still hold.

@@ -16,8 +16,8 @@ from rdflib.namespace import XSD
 from .errors import InputError, NotFoundError, QueryError
 from .namespaces import GSKD, PREFIXES
 from .results import QueryResult, ntriples_term
-from .safety import blank_comments, is_absolute_iri
-from .store import Store
+from .safety import blank_comments, blank_tokens, is_absolute_iri
+from .store import Store, query_syntax_error
 
 PARAM_TYPES = ("iri", "string", "integer", "language")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -82,7 +82,7 @@ class CannedQuery:
                 continue
             terms[param.name] = to_term(param, value, query=self.name)
         page = {name: terms.pop(name) for name in PAGE_PARAMS if name in terms} if self.page_size else {}
-        text = with_values(_conditioned(self.text, set(terms)), terms)
+        text = with_constants(_conditioned(self.text, set(terms)), terms)
         if self.page_size:
             text += self._page_clause(page)
         return text, terms
@@ -174,17 +174,48 @@ def _sparql_term(term: URIRef | Literal) -> str:
     return ntriples_term(term)
 
 
-def with_values(text: str, terms: Mapping[str, URIRef | Literal]) -> str:
-    """``text`` with a VALUES block binding ``terms`` at the start of its outermost WHERE group."""
+def with_constants(text: str, terms: Mapping[str, URIRef | Literal]) -> str:
+    """``text`` with each parameter variable replaced by its bound term, in N-Triples syntax.
+
+    The term stands where the variable stood, so every part of the query sees it, filters in
+    nested groups included. (A ``VALUES`` block, used before, joins the outermost group only:
+    a ``FILTER`` inside an ``OPTIONAL`` ran before the join and did not see it, and Virtuoso
+    7.2 did not see it there at all.) Variables inside strings, IRIs and comments are left
+    alone. The term is checked and escaped by ``_sparql_term``: it is one token whatever it
+    holds, so no value can close a string, an IRI or a group.
+
+    >>> with_constants('SELECT ?l WHERE { ?x <p> ?l FILTER(LANG(?l) = ?lang) } # ?lang', {"lang": Literal("fr")})
+    'SELECT ?l WHERE { ?x <p> ?l FILTER(LANG(?l) = "fr") } # ?lang'
+    """
     if not terms:
         return text
-    match = _WHERE.search(blank_comments(text))
-    if match is None:
-        raise InputError("a canned query needs a WHERE { ... } group to bind its parameters")
-    names = " ".join(f"?{name}" for name in terms)
-    row = " ".join(_sparql_term(term) for term in terms.values())
-    block = f"\n  VALUES ({names}) {{ ({row}) }}\n"
-    return text[:match.end()] + block + text[match.end():]
+    written = {name: _sparql_term(term) for name, term in terms.items()}
+    variable = re.compile(r"[?$](" + "|".join(map(re.escape, written)) + r")(?![\w\u00B7\u0300-\u036F\u203F-\u2040])")
+    code = blank_tokens(text)
+    pieces, last = [], 0
+    for match in variable.finditer(code):
+        pieces += [text[last:match.start()], written[match.group(1)]]
+        last = match.end()
+    return "".join(pieces) + text[last:]
+
+
+def _check_bindable(path: Path, text: str, params: list[Param], page_size: int | None) -> None:
+    """Fail at load time if a parameter stands where a constant cannot (``SELECT ?p``,
+    ``AS ?p``, ``GROUP BY ?p``): bind stand-in values and let the engine parse the result.
+    """
+    stand_in = {"iri": URIRef("urn:genskills:check"), "string": Literal("x"),
+                "integer": Literal(1, datatype=XSD.integer), "language": Literal("fr")}
+    required = {p.name for p in params if p.required or p.default is not None}
+    for given in ({p.name for p in params}, required):
+        terms = {p.name: stand_in[p.kind] for p in params if p.name in given}
+        bound = with_constants(_conditioned(text, given), terms)
+        if page_size:
+            bound += "\nLIMIT 1\n"
+        error = query_syntax_error(bound)
+        if error:
+            raise InputError(f"with its parameters bound as constants ({', '.join(sorted(given)) or 'none'}), "
+                             f"the query does not parse: {error}. A parameter cannot be projected, "
+                             "grouped on, or assigned with AS", path=str(path))
 
 
 def parse_query_file(path: Path) -> CannedQuery:
@@ -254,6 +285,7 @@ def parse_query_file(path: Path) -> CannedQuery:
         if set(PAGE_PARAMS) & set(params):
             raise InputError("a paged query declares no 'limit' or 'offset' parameter of its own", path=str(path))
         built += _page_params(page_size)
+    _check_bindable(path, text, [p for p in built if p.name not in PAGE_PARAMS], page_size)
     return CannedQuery(name, text, title, description, tuple(built), page_size)
 
 

@@ -37,6 +37,18 @@ def blank_comments(text: str) -> str:
     return TOKENS.sub(lambda m: " " * len(m.group()) if m.group().startswith("#") else m.group(), text)
 
 
+def blank_tokens(text: str) -> str:
+    """``text`` with strings, IRIs and comments blanked out (same length, so positions match).
+
+    >>> blank_tokens('SELECT ?x WHERE { ?x <http://ex/?x> "?x" } # ?x')
+    'SELECT ?x WHERE { ?x                "  " }     '
+    """
+    def blank(match: re.Match) -> str:
+        token = match.group()
+        return " " * len(token) if token.startswith(("#", "<")) else token[0] + " " * (len(token) - 2) + token[-1]
+    return TOKENS.sub(blank, text)
+
+
 def _code_only(text: str) -> tuple[str, list[str]]:
     """``text`` with strings emptied, comments removed and each IRI replaced by ``<n>``.
 

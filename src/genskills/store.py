@@ -501,6 +501,15 @@ def locate_syntax_error(path: Path, fmt: RdfFormat) -> tuple[str, int | None] | 
     return None
 
 
+def query_syntax_error(sparql: str) -> str | None:
+    """What the engine's parser says of ``sparql`` (evaluated on an empty store), or None if it parses."""
+    try:
+        ox.Store().query(sparql)
+    except SyntaxError as exc:
+        return str(exc)
+    return None
+
+
 def open_store(settings, *, read_only: bool = False) -> Store:
     """The store the settings name: the remote endpoint if one is set, else the embedded one."""
     if settings.endpoint:
