@@ -6,6 +6,8 @@ node); they know nothing of HTTP statuses or exit codes, which the shells set.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 
 class GenskillsError(Exception):
     """Base of all genskills errors."""
@@ -29,6 +31,31 @@ class InputError(GenskillsError):
         self.path = path
         self.line = line
         self.detail = message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in an input file, said where (row or line, and field) in French and English.
+
+    ``location`` is "row 12" of a spreadsheet, "line 40" of a text file, or a JSON path
+    (``$[3].hasCourseInstance[0].location``); ``field`` is the column or key, when one is at fault.
+    """
+
+    location: str
+    field: str | None
+    message: dict[str, str] = field(default_factory=dict)   # language ("en", "fr") -> text
+
+    def text(self, lang: str = "en") -> str:
+        where = f"{self.location}, {self.field}" if self.field else self.location
+        return f"{where}: {self.message.get(lang) or self.message.get('en', '')}"
+
+
+class ProblemsError(InputError):
+    """An input file has problems; ``problems`` lists every one (not only the first)."""
+
+    def __init__(self, message: str, *, problems: list[Problem], path: str | None = None):
+        super().__init__(message, path=path)
+        self.problems = problems
 
 
 class NotFoundError(GenskillsError):
@@ -65,6 +92,10 @@ class QueryTimeoutError(GenskillsError):
 
 class ResultTooLargeError(QueryError):
     """A query's result has more rows than the configured maximum."""
+
+
+class ConflictError(GenskillsError):
+    """A write was based on a state that has changed since (a stale ETag / If-Match)."""
 
 
 class ForbiddenError(GenskillsError):
