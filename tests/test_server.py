@@ -414,7 +414,11 @@ def test_openapi_documents_every_route_and_each_answers(server):
         if get is None:
             continue
         query = {}
+        filled = path
         for param in get.get("parameters", []):
+            if param["in"] == "path":
+                filled = filled.replace("{" + param["name"] + "}", urllib.parse.quote(param["example"]))
+                continue
             if not param["required"]:
                 continue
             cls = param.get("x-genskills-class")
@@ -428,8 +432,9 @@ def test_openapi_documents_every_route_and_each_answers(server):
                 query[param["name"]] = "7"
             else:
                 query[param["name"]] = "génétique"
-        got, _, _ = server.request(path + ("?" + urllib.parse.urlencode(query) if query else ""))
-        assert got == 200, (path, query)
+        got, _, _ = server.request(filled + ("?" + urllib.parse.urlencode(query) if query else ""))
+        # A path that names a resource may name one with no such history here: a documented 404.
+        assert got == 200 or (filled != path and str(got) in get["responses"]), (filled, query, got)
 
 
 def test_many_runaway_queries_then_the_server_recovers(server):

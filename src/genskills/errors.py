@@ -67,11 +67,15 @@ class QueryError(GenskillsError):
 
 
 class ValidationError(GenskillsError):
-    """Data does not conform to the SHACL shapes; ``report`` holds every result."""
+    """Data does not conform to the SHACL shapes; ``report`` holds every result.
 
-    def __init__(self, message: str, *, report):
+    ``problems`` places them in the input, when the input has rows or keys (an import).
+    """
+
+    def __init__(self, message: str, *, report, problems: list[Problem] | None = None):
         super().__init__(message)
         self.report = report
+        self.problems = problems or []
 
 
 class ReasoningError(GenskillsError):
@@ -95,7 +99,15 @@ class ResultTooLargeError(QueryError):
 
 
 class ConflictError(GenskillsError):
-    """A write was based on a state that has changed since (a stale ETag / If-Match)."""
+    """A write conflicts with the state of the store (the resource belongs to another source)."""
+
+
+class PreconditionFailedError(ConflictError):
+    """A write was based on a state that has changed since (a stale ETag in If-Match)."""
+
+
+class PreconditionRequiredError(ConflictError):
+    """A write that replaces or deletes must say which state it was based on (If-Match)."""
 
 
 class ForbiddenError(GenskillsError):

@@ -144,6 +144,7 @@ def openapi(queries: dict[str, CannedQuery], *, update_enabled: bool) -> dict:
                         "schema": {"type": "object"}}}}}},
         },
     }
+    paths.update(_course_paths(update_enabled))
     for name, query in queries.items():
         paths[f"/api/queries/{name}"] = {"get": canned_operation(query)}
     return {
@@ -154,7 +155,81 @@ def openapi(queries: dict[str, CannedQuery], *, update_enabled: bool) -> dict:
         "paths": paths,
         "components": {
             "schemas": {"Error": {"type": "object", "required": ["ok", "error", "status"], "properties": {
-                "ok": {"type": "boolean"}, "error": {"type": "string"}, "status": {"type": "integer"}}}},
+                "ok": {"type": "boolean"}, "error": {"type": "string"}, "status": {"type": "integer"},
+                "problems": {"type": "array", "description": "where the input is wrong (422, import errors)",
+                             "items": {"type": "object", "required": ["location", "message"], "properties": {
+                                 "location": {"type": "string"}, "field": {"type": "string", "nullable": True},
+                                 "message": {"type": "object",
+                                             "additionalProperties": {"type": "string"}}}}}}}},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+_COURSE_ID = {"name": "course_id", "in": "path", "required": True,
+              "description": "the course id: 'course-' then a-z, 0-9 and '-'",
+              "example": "course-amu-master-conseil-genetique",
+              "schema": {"type": "string", "pattern": "^course-[a-z0-9][a-z0-9-]{0,120}$"}}
+_COURSE_BODY = {"required": True, "content": {
+    media: {"schema": {"type": "string" if media != "application/ld+json" else "object"}}
+    for media in ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json")}}
+
+
+def _course_paths(update_enabled: bool) -> dict:
+    """/api/courses: read with an ETag; create, replace and delete with the bearer token."""
+    written = {"description": "the course as stored, with its new ETag", "content": _GRAPHS,
+               "headers": {"ETag": {"schema": {"type": "string"}}}}
+    refused = {
+        "400": _error("a bad id, or a body that is not RDF or describes something else than the course"),
+        "401": _error("missing or wrong bearer token"),
+        "403": _error("writes disabled (no update_token)" if not update_enabled else "writes refused"),
+        "409": _error("the course belongs to a data file or an import: edit it there"),
+        "412": _error("If-Match names a stale ETag (or If-None-Match: * and the course exists)"),
+        "413": _error("body larger than 1 MiB"),
+        "415": _error("unsupported Content-Type"),
+        "422": _error("the course breaks a SHACL rule: the problems name each field; nothing was written"),
+        "428": _error("replacing or deleting needs If-Match"),
+    }
+    conditional = [{"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"}},
+                   {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}}]
+    return {
+        "/api/courses/{course_id}": {
+            "get": {"operationId": "course_get", "summary": "A course's statements, with its ETag",
+                    "tags": ["courses"], "parameters": [_COURSE_ID],
+                    "responses": {"200": {"description": "the course (JSON-LD by default, or by Accept)",
+                                          "content": _GRAPHS, "headers": {"ETag": {"schema": {"type": "string"}}}},
+                                  "400": _error("a bad id"), "404": _error("no such course"),
+                                  "406": _error("no acceptable media type")}},
+            "put": {"operationId": "course_put", "summary": "Create or replace a course (bearer token, If-Match)",
+                    "tags": ["courses"], "security": [{"bearer": []}], "parameters": [_COURSE_ID, *conditional],
+                    "requestBody": _COURSE_BODY,
+                    "responses": {"200": written, "201": written, **refused}},
+            "delete": {"operationId": "course_delete", "summary": "Delete a course (bearer token, If-Match)",
+                       "tags": ["courses"], "security": [{"bearer": []}], "parameters": [_COURSE_ID, conditional[0]],
+                       "responses": {"204": {"description": "deleted; its last state stays in the history"},
+                                     "404": _error("no such course"), **refused}},
+        },
+        "/api/courses/{course_id}/history": {
+            "get": {"operationId": "course_history", "summary": "The changes made to a course through the API",
+                    "tags": ["courses"], "parameters": [_COURSE_ID],
+                    "responses": {"200": {"description": "changes, oldest first", "content": {"application/json": {
+                        "schema": {"type": "object", "required": ["course", "changes"], "properties": {
+                            "course": {"type": "string"}, "changes": {"type": "array", "items": {
+                                "type": "object", "properties": {
+                                    "revision": {"type": "string"}, "action": {"type": "string"},
+                                    "time": {"type": "string"}, "agent": {"type": "string"},
+                                    "href": {"type": "string"}}}}}}}}},
+                                  "400": _error("a bad id"), "404": _error("no change of that course")}},
+        },
+        "/api/courses/{course_id}/history/{revision}": {
+            "get": {"operationId": "course_revision", "summary": "A course as one change left it",
+                    "tags": ["courses"],
+                    "parameters": [_COURSE_ID, {"name": "revision", "in": "path", "required": True,
+                                                "example": "0" * 32,
+                                                "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}],
+                    "responses": {"200": {"description": "the course's statements then (empty after a delete)",
+                                          "content": _GRAPHS},
+                                  "400": _error("a bad id"), "404": _error("no such revision"),
+                                  "406": _error("no acceptable media type")}},
         },
     }

@@ -61,8 +61,9 @@ class Store(Protocol):
     def count(self, graph: str | None = None) -> int:
         """Number of triples in one named graph, or in all of them (staging excluded)."""
 
-    def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
-        """Replace the content of each named graph and rebuild the derived graph, atomically."""
+    def replace_graphs(self, graphs: Mapping[str, Graph], *, appended: Mapping[str, Graph] = {}) -> None:
+        """Replace the content of each named graph, add ``appended`` to theirs, and rebuild the
+        derived graph, atomically."""
 
     def drop_graphs(self, names: list[str]) -> None:
         """Drop named graphs and rebuild the derived graph, atomically."""
@@ -290,11 +291,13 @@ class OxigraphStore:
             if isinstance(name, ox.NamedNode) and name.value.startswith(STAGING_PREFIX):
                 self._ox.remove_graph(name)
 
-    def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
+    def replace_graphs(self, graphs: Mapping[str, Graph], *, appended: Mapping[str, Graph] = {}) -> None:
         try:
             with self.staging() as staging:
                 for target, graph in graphs.items():
                     staging.add_graph(target, graph)   # an empty graph: the target is dropped
+                for target, graph in appended.items():
+                    staging.append_graph(target, graph)
                 staging.commit()
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"{self.description}: load failed, nothing changed: {exc}") from exc
@@ -452,7 +455,7 @@ class EndpointStore:
         (n,), = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}").rows
         return int(n)
 
-    def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
+    def replace_graphs(self, graphs: Mapping[str, Graph], *, appended: Mapping[str, Graph] = {}) -> None:
         # One update request, so one transaction on the server: no staging graph that a
         # concurrent load could drop or that queries could see half-way. Each graph's
         # blank nodes stay within its own INSERT DATA.
@@ -461,6 +464,9 @@ class EndpointStore:
             operations.append(f"DROP SILENT GRAPH <{_checked_iri(target)}>")
             if len(graph):
                 operations.append(f"INSERT DATA {{ GRAPH <{target}> {{\n{_ntriples(graph)}}} }}")
+        for target, graph in appended.items():
+            if len(graph):
+                operations.append(f"INSERT DATA {{ GRAPH <{_checked_iri(target)}> {{\n{_ntriples(graph)}}} }}")
         self._update(" ;\n".join(operations) + " ;\n" + derive_update())
 
     def drop_graphs(self, names: list[str]) -> None:
@@ -530,6 +536,8 @@ class Staging:
         self.run = uuid.uuid4().hex
         #: target graph -> its staging graphs, in the order they were added
         self.staged: dict[str, list[str]] = {}
+        #: targets whose staging graphs are added to what they hold, not put in its place
+        self.appended: set[str] = set()
         self._committed = False
 
     def __enter__(self) -> "Staging":
@@ -566,6 +574,12 @@ class Staging:
                                 to_graph=ox.NamedNode(name))
         return name
 
+    def append_graph(self, target: str, graph: Graph) -> str:
+        """Stage an rdflib graph to be added to ``target`` on commit (``target`` keeps its content)."""
+        name = self.add_graph(target, graph)
+        self.appended.add(_checked_iri(target))
+        return name
+
     def graphs(self) -> list[str]:
         return [name for names in self.staged.values() for name in names]
 
@@ -587,7 +601,8 @@ class Staging:
         """
         operations = []
         for target, names in self.staged.items():
-            operations.append(f"DROP SILENT GRAPH <{target}>")
+            if target not in self.appended:
+                operations.append(f"DROP SILENT GRAPH <{target}>")
             operations += [f"ADD SILENT GRAPH <{name}> TO GRAPH <{target}>" for name in names]
             operations += [f"DROP SILENT GRAPH <{name}>" for name in names]
         try:

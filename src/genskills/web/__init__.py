@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from ..engine import AnswerCache
-from . import api, errors, sparql
+from . import api, courses, errors, sparql
 
 
 def create_app(settings, *, store, engine, queries, answers=None) -> Flask:
@@ -25,6 +25,7 @@ def create_app(settings, *, store, engine, queries, answers=None) -> Flask:
                                    "answers": answers}
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(courses.bp)
     errors.register(app)
 
     @app.after_request
@@ -39,8 +40,9 @@ def create_app(settings, *, store, engine, queries, answers=None) -> Flask:
             elif origin and origin in {o.strip() for o in allowed.split(",")}:
                 response.headers["Access-Control-Allow-Origin"] = origin
                 response.headers.add("Vary", "Origin")
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = "Accept, Authorization, Content-Type"
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = "Accept, Authorization, Content-Type, If-Match, If-None-Match"
+            response.headers["Access-Control-Expose-Headers"] = "ETag, Location"
             response.headers["Access-Control-Max-Age"] = "600"
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response

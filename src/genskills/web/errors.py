@@ -5,14 +5,18 @@ from __future__ import annotations
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from ..errors import (BusyError, ConfigError, ForbiddenError, GenskillsError, InputError, NotFoundError,
-                      QueryError, QueryTimeoutError, StoreError, UnauthorizedError, ValidationError)
+from ..errors import (BusyError, ConfigError, ConflictError, ForbiddenError, GenskillsError, InputError,
+                      NotFoundError, PreconditionFailedError, PreconditionRequiredError, QueryError,
+                      QueryTimeoutError, StoreError, UnauthorizedError, ValidationError)
 
 #: Most specific first.
 STATUS: tuple[tuple[type, int], ...] = (
     (UnauthorizedError, 401),
     (ForbiddenError, 403),
     (NotFoundError, 404),
+    (PreconditionFailedError, 412),
+    (PreconditionRequiredError, 428),
+    (ConflictError, 409),
     (ValidationError, 422),
     (QueryError, 400),
     (InputError, 400),
@@ -23,8 +27,12 @@ STATUS: tuple[tuple[type, int], ...] = (
 )
 
 
-def error_body(message: str, status: int):
-    response = jsonify({"ok": False, "error": message, "status": status})
+def error_body(message: str, status: int, *, problems: list | None = None):
+    body = {"ok": False, "error": message, "status": status}
+    if problems:
+        # Where the input is wrong: location (row, JSON path, "body"), field, message fr/en.
+        body["problems"] = [{"location": p.location, "field": p.field, "message": p.message} for p in problems]
+    response = jsonify(body)
     response.status_code = status
     return response
 
@@ -33,7 +41,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(GenskillsError)
     def handle_genskills(exc: GenskillsError):
         status = next((code for kind, code in STATUS if isinstance(exc, kind)), 500)
-        response = error_body(str(exc), status)
+        response = error_body(str(exc), status, problems=getattr(exc, "problems", None))
         if isinstance(exc, UnauthorizedError):
             response.headers["WWW-Authenticate"] = 'Bearer realm="genskills"'
         if status == 503:

@@ -120,13 +120,7 @@ def query():
 @bp.route("/sparql/update", methods=["POST"])
 def update():
     settings = core()["settings"]
-    if not settings.update_token:
-        raise ForbiddenError("SPARQL Update is disabled on this server (set update_token to enable it)")
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    # compare_digest: the time taken does not tell how much of a guessed token was right.
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), settings.update_token.encode()):
-        raise UnauthorizedError("SPARQL Update needs the server's bearer token (Authorization: Bearer ...)")
+    check_token(settings.update_token, "SPARQL Update")
     if _media_type() == FORM:
         text = _single(request.form.getlist("update"), "update")
     elif _media_type() == SPARQL_UPDATE:
@@ -139,6 +133,22 @@ def update():
     core()["engine"].refresh()
     core()["answers"].clear()
     return Response(status=204)
+
+
+def check_token(expected: str | None, what: str) -> str:
+    """The request's bearer token, if it is the server's; else 403 (writes disabled) or 401.
+
+    :raises ForbiddenError: the server has no token: writes are disabled.
+    :raises UnauthorizedError: no token, or another one.
+    """
+    if not expected:
+        raise ForbiddenError(f"{what} is disabled on this server (set update_token to enable it)")
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    # compare_digest: the time taken does not tell how much of a guessed token was right.
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected.encode()):
+        raise UnauthorizedError(f"{what} needs the server's bearer token (Authorization: Bearer ...)")
+    return token.strip()
 
 
 def _endpoint_url() -> str:
