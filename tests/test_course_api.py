@@ -154,3 +154,43 @@ def test_two_editors_with_the_same_tag_cannot_both_win(server):
     for t in threads:
         t.join()
     assert sorted(results) == [200, 412, 412, 412]
+
+
+COLUMNS = {
+    "title_fr": "DU Génomique des cancers par API (exemple illustratif)",
+    "title_en": "University diploma in cancer genomics via the API (illustrative example)",
+    "institution": "Université Claude Bernard Lyon 1", "region": "Auvergne-Rhône-Alpes",
+    "training_type": "DU", "hours": 90, "mode": "Hybride", "language": "fr",
+    "competences": ["comp-variant-classification", "Annotation et filtrage des variants"],
+    "target_roles": ["role-variant-interpreter"], "illustrative": True,
+}
+
+
+def test_a_json_body_in_the_inventory_columns(server):
+    status, headers, body = server.request("/api/courses/course-api-json", method="PUT",
+                                           data=json.dumps(COLUMNS).encode("utf-8"),
+                                           headers={**AUTH, "Content-Type": "application/json",
+                                                    "Accept": "text/turtle"})
+    assert status == 201, body
+    graph = Graph().parse(data=body, format="turtle")
+    assert graph.value(GSKD["course-api-json"], GSK.hasTrainingType) == GSKD["type-du"]
+    assert GSKD["comp-variant-annotation"] in set(graph.objects(GSKD["course-api-json"], GSK.coversCompetence))
+    bad = {**COLUMNS, "competences": ["Classement clinique des variantes"], "eqf_level": 12}
+    status, _, body = server.request("/api/courses/course-api-json2", method="PUT", data=json.dumps(bad).encode(),
+                                     headers={**AUTH, "Content-Type": "application/json"})
+    answer = json.loads(body)
+    assert status == 400 and {p["field"] for p in answer["problems"]} >= {"competences", "eqf_level"}
+    assert any("comp-variant-classification" in p["message"]["fr"] for p in answer["problems"]), "a suggestion"
+    assert sparql_count(server, "course-api-json2") == 0
+
+
+def test_a_schema_org_course_body(server):
+    document = json.loads((ROOT / "data" / "import" / "courses-example.jsonld").read_text(encoding="utf-8"))
+    one = {"@context": document["@context"], **document["@graph"][0]}
+    status, _, body = server.request("/api/courses/course-api-schema", method="PUT",
+                                     data=json.dumps(one).encode("utf-8"),
+                                     headers={**AUTH, "Content-Type": "application/ld+json", "Accept": "text/turtle"})
+    assert status == 201, body
+    graph = Graph().parse(data=body, format="turtle")
+    assert graph.value(GSKD["course-api-schema"], GSK.illustrative).toPython() is True
+    assert set(graph.objects(GSKD["course-api-schema"], GSK.coversCompetence)), "EDAM terms mapped"

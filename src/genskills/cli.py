@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 data does not conform (or is inconsistent), 2 bad input
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from contextlib import contextmanager
@@ -16,7 +17,12 @@ import click
 from . import __version__
 from .config import SETTINGS, load_settings
 from .errors import (ConfigError, GenskillsError, InconsistencyError, InputError, NotFoundError,
-                     QueryError, ValidationError)
+                     ProblemsError, QueryError, ValidationError)
+from .importing import import_file
+from .ontology_editing import add_class, add_competence, add_role, add_step
+from .ontology_editing import deprecate as deprecate_term
+from .ontology_editing import relabel as relabel_term
+from .ontology_editing import usages as term_usages
 from .loading import (load_sources, parse_files, shipped_data, shipped_shapes, validate_against_store,
                       validate_files)
 from .ontology import reason as run_reasoner
@@ -27,6 +33,7 @@ from .stats import collect
 from .store import open_store
 from .transfer import export as export_store
 from .transfer import graph_iri
+from .turtle_writer import canonical_text, normalise_turtle_file
 
 EXIT_NOT_CONFORMANT = 1
 EXIT_BAD_INPUT = 2
@@ -206,6 +213,63 @@ def validate(ctx: click.Context, files, fmt, lang, shapes_files, against_store) 
     ctx.exit(0 if report.conforms else EXIT_NOT_CONFORMANT)
 
 
+@cli.command("import", help="Import courses from FILE: the working group's inventory (.csv, .xlsx; "
+                             "columns in docs/import.md) or schema.org / Bioschemas Course JSON-LD (.jsonld, "
+                             ".json). The courses go to the graph of their source (graph/import/NAME), which "
+                             "they replace: a course gone from the file is removed, and the same file imported "
+                             "again changes nothing. Everything is checked (labels, types, SHACL shapes with "
+                             "the data the courses link to) before anything is written; all or nothing.")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--source", help="Name of the import source, a-z 0-9 - (default: from the file name).")
+@click.option("--dry-run", is_flag=True, help="Check and show what would change (added, changed, removed "
+                                              "courses); write nothing.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", help="Language of messages.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--illustrative/--real", default=None,
+              help="JSON-LD only: mark every course illustrative (or real, which needs a source URL); "
+                   "default: each course's gsk:illustrative key.")
+@click.option("--training-type", help="JSON-LD only: training type (id or label) of courses that name none.")
+@click.pass_context
+def import_(ctx: click.Context, file, source, dry_run, lang, fmt, illustrative, training_type) -> None:
+    settings = _settings(ctx)
+    if not settings.endpoint and not settings.store_path.is_dir():
+        raise NotFoundError(f"no store at {settings.store_path}: build it with `genskills load`")
+    store = open_store(settings)   # the write lock: not while a server runs on the same store
+    steps = _Steps("importing", 5)
+    try:
+        result = import_file(store, Path(file), source=source, dry_run=dry_run, illustrative=illustrative,
+                             default_training_type=training_type, progress=steps)
+    except (ProblemsError, ValidationError) as exc:
+        steps.close()
+        _show_problems(exc, file, lang, fmt)
+        ctx.exit(EXIT_NOT_CONFORMANT if isinstance(exc, ValidationError) else EXIT_BAD_INPUT)
+    steps.close()
+    if fmt == "json":
+        click.echo(json.dumps({"ok": True, "written": result.written, "dry_run": dry_run, **result.plan.to_dict(),
+                               "seconds": {k: round(v, 3) for k, v in result.seconds.items()}},
+                              ensure_ascii=False, indent=2))
+        return
+    click.echo(result.plan.to_text(lang))
+    done = {"en": ("written", "dry run: nothing written", "nothing to change"),
+            "fr": ("écrit", "essai : rien n'a été écrit", "rien à changer")}[lang]
+    click.echo(done[0] if result.written else done[1] if dry_run else done[2])
+
+
+def _show_problems(exc, file, lang: str, fmt: str) -> None:
+    """Every problem of an import, where it is and what is wrong (stdout: they are the answer)."""
+    problems = exc.problems
+    if fmt == "json":
+        click.echo(json.dumps({"ok": False, "file": str(file), "error": str(exc),
+                               "problems": [{"location": p.location, "field": p.field, "message": p.message}
+                                            for p in problems]}, ensure_ascii=False, indent=2))
+        return
+    for problem in problems:
+        click.echo(f"{file}: {problem.text(lang)}")
+    header = {"en": f"{len(problems)} problem(s); nothing was written",
+              "fr": f"{len(problems)} problème(s) ; rien n'a été écrit"}[lang]
+    click.echo(header, err=True)
+
+
 @cli.command(help="Run a SPARQL query from FILE (or - for standard input), or a canned query of "
                   "queries/ with --name and --param, on the store.")
 @click.argument("file", type=click.File("r", encoding="utf-8"), required=False)
@@ -323,6 +387,136 @@ def serve(ctx: click.Context, host, port, threads, query_workers, query_timeout,
         host=host, port=port, threads=threads, query_workers=query_workers, query_timeout=query_timeout,
         max_rows=max_rows)
     run_server(settings, progress=lambda step: click.echo(f"serve: {step}", err=True))
+
+
+
+@cli.group(help="Edit the ontology and the reference vocabulary. Every edit is checked by the SHACL "
+                "shapes and by HermiT before the files are written; nothing is ever deleted.")
+def ontology() -> None:
+    pass
+
+
+def _edited(result) -> None:
+    for name in result.changed:
+        click.echo(f"wrote {name}")
+    if not result.changed:
+        click.echo("nothing to change")
+    for usage in result.usages:
+        click.echo(f"still used: {usage.to_text()}")
+    for name, seconds in result.seconds.items():
+        click.echo(f"{name}: {seconds:.1f} s", err=True)
+
+
+def _run_edit(ctx: click.Context, edit, *args, **kwargs) -> None:
+    """Errors go to main(): ProblemsError lists every problem (exit 2), ValidationError and
+    InconsistencyError exit 1."""
+    progress = lambda step: click.echo(f"edit: {step}", err=True)  # noqa: E731
+    _edited(edit(_settings(ctx).root, *args, progress=progress, **kwargs))
+
+
+_TEXTS = [click.option("--label-fr", required=True), click.option("--label-en", required=True),
+          click.option("--definition-fr", required=True), click.option("--definition-en", required=True)]
+
+
+def _texts(command):
+    for option in reversed(_TEXTS):
+        command = option(command)
+    return command
+
+
+@ontology.command("add-competence", help="Add a competence to data/reference/competences.ttl.")
+@click.option("--id", "identifier", required=True, help="comp-<lower-case-words>")
+@_texts
+@click.option("--broader", required=True, help="Its domain (dom-*) or a broader competence (comp-*).")
+@click.option("--step", "steps", multiple=True, help="A care-pathway step it serves (step-*).")
+@click.option("--source", "sources", multiple=True, help="A source (source-*).")
+@click.pass_context
+def add_competence_command(ctx, identifier, label_fr, label_en, definition_fr, definition_en, broader, steps,
+                           sources) -> None:
+    _run_edit(ctx, add_competence, identifier, label_fr, label_en, definition_fr, definition_en, broader,
+              steps, sources=sources)
+
+
+@ontology.command("add-role", help="Add a professional role to data/reference/roles.ttl.")
+@click.option("--id", "identifier", required=True, help="role-<lower-case-words>")
+@_texts
+@click.option("--domain", "domains", multiple=True, help="A competence domain the role needs (dom-*).")
+@click.option("--step", "steps", multiple=True, help="A care-pathway step the role acts in (step-*).")
+@click.option("--essential", multiple=True, help="An essential competence (default: by the rule of roles.ttl).")
+@click.option("--optional", multiple=True, help="An optional competence (default: by the rule of roles.ttl).")
+@click.option("--source", "sources", multiple=True, help="A source (source-*).")
+@click.pass_context
+def add_role_command(ctx, identifier, label_fr, label_en, definition_fr, definition_en, domains, steps,
+                     essential, optional, sources) -> None:
+    _run_edit(ctx, add_role, identifier, label_fr, label_en, definition_fr, definition_en, domains=domains,
+              steps=steps, essential=essential or None, optional=optional or None, sources=sources)
+
+
+@ontology.command("add-step", help="Add a care-pathway step at --order; the later steps move down one place.")
+@click.option("--id", "identifier", required=True, help="step-<lower-case-words>")
+@_texts
+@click.option("--order", type=int, required=True, help="Its position: 1 for the first step.")
+@click.option("--source", "sources", multiple=True, help="A source (source-*).")
+@click.pass_context
+def add_step_command(ctx, identifier, label_fr, label_en, definition_fr, definition_en, order, sources) -> None:
+    _run_edit(ctx, add_step, identifier, label_fr, label_en, definition_fr, definition_en, order, sources=sources)
+
+
+@ontology.command("add-class", help="Add an OWL class gsk:<ID> to ontology/genskills.ttl.")
+@click.option("--id", "identifier", required=True, help="UpperCamelCase, e.g. ContinuingEducationCourse")
+@_texts
+@click.option("--parent", required=True, help="Its super-class, e.g. Course or gsk:Course.")
+@click.option("--disjoint-with", "disjoint_with", multiple=True, help="A class it is disjoint with.")
+@click.pass_context
+def add_class_command(ctx, identifier, label_fr, label_en, definition_fr, definition_en, parent,
+                      disjoint_with) -> None:
+    _run_edit(ctx, add_class, identifier, label_fr, label_en, definition_fr, definition_en, parent,
+              disjoint_with=disjoint_with)
+
+
+@ontology.command(help="Replace the French or English label of a term.")
+@click.argument("term")
+@click.option("--lang", type=click.Choice(["fr", "en"]), required=True)
+@click.option("--label", required=True)
+@click.pass_context
+def relabel(ctx, term, lang, label) -> None:
+    _run_edit(ctx, relabel_term, term, lang, label)
+
+
+@ontology.command(help="Deprecate a term (owl:deprecated, dct:isReplacedBy, the reason); nothing is deleted. "
+                       "Lists the data that still uses it.")
+@click.argument("term")
+@click.option("--replaced-by", required=True, help="The term to use instead (same kind, not deprecated).")
+@click.option("--reason-fr", required=True)
+@click.option("--reason-en", required=True)
+@click.pass_context
+def deprecate(ctx, term, replaced_by, reason_fr, reason_en) -> None:
+    _run_edit(ctx, deprecate_term, term, replaced_by, reason_fr, reason_en)
+
+
+@ontology.command(help="List the statements of the project that use a term.")
+@click.argument("term")
+@click.pass_context
+def usages(ctx, term) -> None:
+    for usage in term_usages(_settings(ctx).root, term):
+        click.echo(usage.to_text())
+
+
+@ontology.command("format", help="Rewrite every file of ontology/, shapes/, data/reference/ and data/catalogue/ "
+                                 "in the canonical Turtle layout; with --check, only list those that are not "
+                                 "(exit 1).")
+@click.option("--check", is_flag=True)
+@click.pass_context
+def format_files(ctx, check) -> None:
+    root = _settings(ctx).root
+    paths = sorted(p for folder in ("ontology", "shapes", "data/reference", "data/catalogue")
+                   for p in (root / folder).glob("*.ttl"))
+    off = [p for p in paths if canonical_text(p).encode("utf-8") != p.read_bytes()]
+    for path in off:
+        click.echo(f"{'not canonical' if check else 'rewrote'}: {path.relative_to(root)}")
+        if not check:
+            normalise_turtle_file(path)
+    ctx.exit(EXIT_NOT_CONFORMANT if check and off else 0)
 
 
 def main(argv: list[str] | None = None) -> None:

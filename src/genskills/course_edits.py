@@ -244,3 +244,91 @@ def _activity(iri: URIRef, action: str, agent: URIRef, when: Literal, state: Gra
     history.add((revision, PROV.generatedAtTime, when))
     history.add((revision, PROV.value, Literal("\n".join(statements(state)))))
     return revision, history
+
+
+def course_from_columns(data, course_id: str, vocabulary) -> Graph:
+    """A course from a JSON object keyed by the inventory's columns (docs/import.md).
+
+    Values are strings, numbers, booleans, or lists of strings (multi-valued columns). The
+    object is read by the inventory reader as a one-row spreadsheet, so it gets the same
+    checks, label resolution and messages; problems are placed at "body".
+
+    :raises InputError: not an object, a value of another type, or an ``id`` that differs.
+    :raises ProblemsError: the inventory reader's problems, each with its column.
+    """
+    import csv
+    import tempfile
+    from pathlib import Path
+
+    from .errors import Problem, ProblemsError
+    from .inventory import read_inventory
+
+    if not isinstance(data, dict) or not data:
+        raise InputError("a JSON course body is an object keyed by the inventory's columns "
+                         "(title_fr, title_en, institution, ...; docs/import.md)")
+    cells = {}
+    for key, value in data.items():
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = "; ".join(value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, (int, float)):
+            value = str(value)
+        elif value is None:
+            value = ""
+        elif not isinstance(value, str):
+            raise InputError(f"the value of {key!r} is a {type(value).__name__}: give a string, a number, "
+                             "a boolean or a list of strings")
+        cells[str(key)] = value
+    given = cells.get("id")
+    if given and given != course_id:
+        raise InputError(f"the body's id {given!r} is not the course of the URL ({course_id})")
+    cells["id"] = course_id
+    with tempfile.TemporaryDirectory(prefix="genskills-body-") as folder:
+        path = Path(folder) / "body.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(cells.keys())
+            writer.writerow(cells.values())
+        try:
+            parsed = read_inventory(path, vocabulary)
+        except ProblemsError as exc:
+            problems = [Problem("body", p.field, p.message) for p in exc.problems]
+            raise ProblemsError(f"{len(problems)} problem(s) in the body; nothing was written",
+                                problems=problems) from None
+    return _only_the_course(parsed.graph, course_iri(course_id))
+
+
+def course_from_schemaorg(text: str, course_id: str, vocabulary) -> Graph:
+    """A course from a schema.org / Bioschemas ``Course`` JSON-LD document (one course).
+
+    :raises ProblemsError: the JSON-LD reader's problems, each with its JSON path.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from .jsonld_courses import read_course_jsonld
+
+    with tempfile.TemporaryDirectory(prefix="genskills-body-") as folder:
+        path = Path(folder) / "body.jsonld"
+        path.write_text(text, encoding="utf-8")
+        parsed = read_course_jsonld(path, vocabulary)
+    courses = sorted({str(s) for s in parsed.graph.subjects(RDF.type, GSK.Course)})
+    if len(courses) != 1:
+        raise InputError(f"the body holds {len(courses)} schema.org courses; send one")
+    # The URL names the course: its statements move to that IRI.
+    iri, read = course_iri(course_id), URIRef(courses[0])
+    graph = Graph()
+    for s, p, o in parsed.graph:
+        graph.add((iri if s == read else s, p, o))
+    graph.set((iri, URIRef("http://www.w3.org/2004/02/skos/core#notation"), Literal(course_id)))
+    return _only_the_course(graph, iri)
+
+
+def _only_the_course(graph: Graph, iri: URIRef) -> Graph:
+    others = sorted({str(s) for s in graph.subjects()} - {str(iri)})
+    if others:
+        raise InputError(f"the body would create {', '.join(others[:3])}: the API writes courses only; name "
+                         "institutions the catalogue knows (or import the course with `genskills import`, which "
+                         "creates institutions)")
+    return graph

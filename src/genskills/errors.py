@@ -46,7 +46,11 @@ class Problem:
     message: dict[str, str] = field(default_factory=dict)   # language ("en", "fr") -> text
 
     def text(self, lang: str = "en") -> str:
-        where = f"{self.location}, {self.field}" if self.field else self.location
+        location = self.location
+        if lang == "fr":   # "row 12" / "line 40" are written in English by the readers
+            location = location.replace("row ", "ligne ", 1) if location.startswith("row ") else \
+                location.replace("line ", "ligne ", 1) if location.startswith("line ") else location
+        where = f"{location}, {self.field}" if self.field else location
         return f"{where}: {self.message.get(lang) or self.message.get('en', '')}"
 
 

@@ -20,6 +20,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF
@@ -234,3 +235,50 @@ def _placed(result, plan: ImportPlan) -> Problem:
     location = plan.locations.get(result.focus, compact(result.focus))
     column = plan.fields.get(result.path or "") or (compact(result.path) if result.path else None)
     return Problem(location, column, {"en": result.message("en"), "fr": result.message("fr")})
+
+
+def read_courses(path: Path, vocabulary, *, illustrative: bool | None = None,
+                 default_training_type: str | None = None):
+    """Parse an import file by its extension: ``.csv``/``.xlsx`` inventory, ``.jsonld``/``.json`` schema.org.
+
+    :raises InputError: another extension, a missing or unreadable file.
+    :raises ProblemsError: every problem of the file, located.
+    """
+    from .inventory import read_inventory
+    from .jsonld_courses import read_course_jsonld
+
+    suffix = Path(path).suffix.lower()
+    if suffix in (".csv", ".xlsx"):
+        if illustrative is not None or default_training_type is not None:
+            raise InputError("--illustrative and --training-type apply to JSON-LD files; an inventory says "
+                             "both per row (columns illustrative, training_type)", path=str(path))
+        return read_inventory(path, vocabulary)
+    if suffix in (".jsonld", ".json"):
+        return read_course_jsonld(path, vocabulary, illustrative=illustrative,
+                                  default_training_type=default_training_type)
+    raise InputError(f"unsupported import format {suffix or 'without extension'!r}: use .csv, .xlsx "
+                     "(the inventory) or .jsonld, .json (schema.org Course)", path=str(path))
+
+
+def import_file(store: Store, path: Path, *, source: str | None = None, dry_run: bool = False,
+                illustrative: bool | None = None, default_training_type: str | None = None,
+                progress: Progress = _quiet) -> ImportResult:
+    """Read, plan, validate and (unless ``dry_run``) write one import file, all or nothing.
+
+    The file's courses go to the graph of its source (``--source``, else the file name).
+    """
+    from .vocabulary import Vocabulary
+
+    path = Path(path)
+    graph = import_graph(source or source_name_for(path.stem))
+    started = time.perf_counter()
+    progress("read the vocabulary of the store")
+    vocabulary = Vocabulary.from_store(store, without_graphs=(graph,))
+    progress(f"read {path.name}")
+    parsed = read_courses(path, vocabulary, illustrative=illustrative, default_training_type=default_training_type)
+    progress("compare with the store")
+    plan = plan_import(store, parsed, graph=graph)
+    read_seconds = time.perf_counter() - started
+    result = apply_import(store, plan, dry_run=dry_run, progress=progress)
+    result.seconds = {"read": read_seconds, **result.seconds}
+    return result

@@ -1,12 +1,20 @@
-"""OWL reasoning with owlready2 and HermiT (the only module that imports owlready2).
+"""OWL reasoning and reading with owlready2 and HermiT (the only module that imports owlready2).
 
-HermiT runs in Java (17 is required); owlready2 ships its jar.
+HermiT runs in Java (17 is required); owlready2 ships its jar. How owlready2 and the files
+meet: the files are read and written as Turtle by rdflib and ``turtle_writer``; owlready2
+gets a copy of the graph (N-Triples) to reason on, to read the class hierarchy and the
+``owl:deprecated`` annotations, and never writes a file of the project.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,8 +44,25 @@ class ReasoningSummary:
         return "\n".join(lines)
 
 
-def reason(graph: Graph) -> ReasoningSummary:
+@dataclass
+class EditCheck:
+    """What one owlready2 load and one HermiT run say about a graph after an edit."""
+
+    summary: ReasoningSummary
+    #: IRIs that owlready2 reads with the annotation ``owl:deprecated true``
+    deprecated: frozenset[str]
+    #: for each class asked about: its named super-classes, asserted, direct or not
+    superclasses: dict[str, frozenset[str]]
+
+
+def reason(graph: Graph, *, realise: bool = True) -> ReasoningSummary:
     """Run HermiT on ``graph`` (an ontology, possibly with individuals).
+
+    With ``realise`` (the default), HermiT classifies the classes, properties and every
+    individual, and the summary counts the facts it infers. Without, it checks that the
+    graph is consistent and lists the unsatisfiable classes, inferring nothing: the same
+    verdict in a few seconds instead of about 20 on the shipped data, which is what an
+    edit needs.
 
     :raises InconsistencyError: the graph is inconsistent.
     :raises ReasoningError: the reasoner could not run (no Java) or read the graph.
@@ -45,15 +70,13 @@ def reason(graph: Graph) -> ReasoningSummary:
     import owlready2
 
     started = time.perf_counter()
-    world = owlready2.World()
-    with tempfile.TemporaryDirectory(prefix="genskills-reason-") as tmp:
-        path = Path(tmp) / "input.nt"
-        graph.serialize(destination=str(path), format="nt", encoding="utf-8")
-        try:
-            onto = world.get_ontology(path.as_uri()).load(format="ntriples")
-        except Exception as exc:  # owlready2 raises assorted parser errors
-            raise ReasoningError(f"owlready2 could not read the ontology: {exc}") from exc
+    with _loaded(graph) as (world, onto, folder):
         asserted = len(list(onto.get_triples()))
+        if not realise:
+            unsatisfiable = _unsatisfiable_classes(world, folder)
+            return ReasoningSummary(consistent=not unsatisfiable, asserted_triples=asserted, inferred_triples=0,
+                                    inferred_types=0, inferred_property_values=0,
+                                    unsatisfiable_classes=unsatisfiable, seconds=time.perf_counter() - started)
         # owlready2 writes the inferred facts into the ontology of the `with` block:
         # a separate one, so that they can be counted apart from the asserted ones.
         inferred_onto = world.get_ontology("https://w3id.org/genskills/inferred/")
@@ -62,7 +85,7 @@ def reason(graph: Graph) -> ReasoningSummary:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError as exc:
             raise InconsistencyError("the ontology and data are inconsistent under HermiT: "
-                                 "some individual or axiom contradicts the class definitions") from exc
+                                     "some individual or axiom contradicts the class definitions") from exc
         except (OSError, owlready2.OwlReadyJavaError) as exc:
             raise ReasoningError(f"HermiT could not run (is Java 17 installed?): {exc}") from exc
         unsatisfiable = sorted(c.iri for c in world.inconsistent_classes())
@@ -76,6 +99,93 @@ def reason(graph: Graph) -> ReasoningSummary:
         unsatisfiable_classes=unsatisfiable,
         seconds=time.perf_counter() - started,
     )
+
+
+def check_edit(graph: Graph, *, classes: Iterable[str] = ()) -> EditCheck:
+    """Check ``graph`` after an edit, with one owlready2 load and one HermiT run.
+
+    HermiT checks consistency and the satisfiability of every class (``reason`` with
+    ``realise=False``); owlready2 reads the ``owl:deprecated`` annotations and the
+    super-classes of ``classes``.
+
+    :raises InconsistencyError: the graph is inconsistent.
+    :raises ReasoningError: the reasoner could not run (no Java) or read the graph.
+    """
+    started = time.perf_counter()
+    with _loaded(graph) as (world, onto, folder):
+        asserted = len(list(onto.get_triples()))
+        deprecated = frozenset(e.iri for e in world.search(deprecated=True) if hasattr(e, "iri"))
+        superclasses = {}
+        for iri in classes:
+            entity = world[iri]
+            ancestors = entity.ancestors() if entity is not None and hasattr(entity, "ancestors") else set()
+            superclasses[iri] = frozenset(a.iri for a in ancestors
+                                          if getattr(a, "iri", iri) not in (iri, "http://www.w3.org/2002/07/owl#Thing"))
+        unsatisfiable = _unsatisfiable_classes(world, folder)
+    summary = ReasoningSummary(consistent=not unsatisfiable, asserted_triples=asserted, inferred_triples=0,
+                               inferred_types=0, inferred_property_values=0, unsatisfiable_classes=unsatisfiable,
+                               seconds=time.perf_counter() - started)
+    return EditCheck(summary, deprecated, superclasses)
+
+
+@contextmanager
+def _loaded(graph: Graph) -> Iterator[tuple[object, object, Path]]:
+    """``graph`` loaded in a fresh owlready2 world: (world, ontology, a scratch folder)."""
+    import owlready2
+
+    world = owlready2.World()
+    try:
+        with tempfile.TemporaryDirectory(prefix="genskills-reason-") as tmp:
+            path = Path(tmp) / "input.nt"
+            graph.serialize(destination=str(path), format="nt", encoding="utf-8")
+            try:
+                onto = world.get_ontology(path.as_uri()).load(format="ntriples")
+            except Exception as exc:  # owlready2 raises assorted parser errors
+                raise ReasoningError(f"owlready2 could not read the ontology: {exc}") from exc
+            yield world, onto, Path(tmp)
+    finally:
+        world.close()
+
+
+_NOTHING_HEADER = "Classes equivalent to 'owl:Nothing':"
+
+
+def _unsatisfiable_classes(world, folder: Path) -> list[str]:
+    """HermiT's satisfiability check of every class (its ``-U`` mode), on what owlready2 read.
+
+    owlready2's ``sync_reasoner_hermit`` always classifies and realises every individual
+    (``-c -O -D -I``), which is most of the 20 s it takes on the shipped data; ``-U`` gives
+    the consistency and the unsatisfiable classes alone. The input is written and the jar
+    found exactly as owlready2 does it.
+    """
+    import owlready2
+    import owlready2.reasoning
+
+    path = folder / "hermit-input.nt"
+    world.save(str(path), format="ntriples")
+    here = Path(owlready2.__file__).parent
+    classpath = os.pathsep.join([str(here / "hermit"), str(here / "hermit" / "HermiT.jar")])
+    # A run of a few seconds: the JVM's optimising compiler (C2) and its parallel collector
+    # cost more than they save, and compete for the cores with HermiT (7.7 s -> 2-3 s for the
+    # shipped data on 2 busy cores). Both are standard HotSpot options.
+    command = [owlready2.JAVA_EXE, f"-Xmx{owlready2.reasoning.JAVA_MEMORY}M", "-XX:+UseSerialGC",
+               "-XX:TieredStopAtLevel=1", "-cp", classpath, "org.semanticweb.HermiT.cli.CommandLine", "-U",
+               path.as_uri()]
+    try:
+        completed = subprocess.run(command, capture_output=True, check=False)
+    except OSError as exc:
+        raise ReasoningError(f"HermiT could not run (is Java 17 installed?): {exc}") from exc
+    output = completed.stdout.decode("utf-8", "replace")
+    if completed.returncode != 0:
+        errors = completed.stderr.decode("utf-8", "replace")
+        if "Inconsistent ontology" in errors or "InconsistentOntologyException" in errors:
+            raise InconsistencyError("the ontology and data are inconsistent under HermiT: "
+                                     "some individual or axiom contradicts the class definitions")
+        raise ReasoningError(f"HermiT failed (exit {completed.returncode}): {errors.strip()[-2000:]}")
+    if _NOTHING_HEADER not in output:
+        raise ReasoningError(f"HermiT gave an answer genskills cannot read: {output[:500]!r}")
+    listed = output.split(_NOTHING_HEADER, 1)[1]
+    return sorted(re.findall(r"^\s+<([^>]+)>\s*$", listed, re.MULTILINE))
 
 
 def _count_inferred(world, inferred_onto) -> tuple[int, int]:

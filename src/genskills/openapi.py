@@ -171,8 +171,12 @@ _COURSE_ID = {"name": "course_id", "in": "path", "required": True,
               "example": "course-amu-master-conseil-genetique",
               "schema": {"type": "string", "pattern": "^course-[a-z0-9][a-z0-9-]{0,120}$"}}
 _COURSE_BODY = {"required": True, "content": {
-    media: {"schema": {"type": "string" if media != "application/ld+json" else "object"}}
-    for media in ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json")}}
+    **{media: {"schema": {"type": "string" if media != "application/ld+json" else "object"}}
+       for media in ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json")},
+    "application/json": {"schema": {
+        "type": "object", "description": "the inventory's columns (docs/import.md); lists for multi-valued ones",
+        "additionalProperties": {"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"},
+                                           {"type": "array", "items": {"type": "string"}}]}}}}}
 
 
 def _course_paths(update_enabled: bool) -> dict:

@@ -6,10 +6,12 @@ conditional headers, and turns the answers into HTTP (201/200/204 with ETag, Loc
 
 from __future__ import annotations
 
+import json
 from flask import Blueprint, Response, current_app, jsonify, request
 from rdflib import Graph
 
-from ..course_edits import CourseEditor, agent_for, course_iri, entity_tag
+from ..course_edits import (CourseEditor, agent_for, course_from_columns, course_from_schemaorg, course_iri,
+                            entity_tag)
 from ..errors import InputError, NotFoundError
 from ..formats import GRAPH_ALIASES, RDF_FORMATS, graph_offers, negotiate
 from ..namespaces import INFERRED_GRAPH, PREFIXES
@@ -59,13 +61,22 @@ def _send_graph(graph: Graph, *, status: int = 200, etag: str | None = None) -> 
     return response
 
 
-def _body(iri) -> Graph:
-    """The request body as a graph about ``iri``: Turtle, N-Triples, RDF/XML or JSON-LD."""
+def _body(iri, course_id: str) -> Graph:
+    """The request body as a graph about ``iri``.
+
+    RDF (Turtle, N-Triples, RDF/XML, JSON-LD in genskills' vocabulary, as GET gives it),
+    a schema.org / Bioschemas ``Course`` in JSON-LD, or a JSON object keyed by the
+    inventory's columns (docs/import.md).
+    """
     media = (request.mimetype or "").lower()
+    text = request.get_data(as_text=True)
+    if media == "application/json":
+        return course_from_columns(_json(text), course_id, _vocabulary())
+    if media == "application/ld+json" and _is_schemaorg(_json(text)):
+        return course_from_schemaorg(text, course_id, _vocabulary())
     parser = _BODY_FORMATS.get(media)
     if parser is None:
         raise _Unsupported(media)
-    text = request.get_data(as_text=True)
     graph = Graph()
     try:
         graph.parse(data=text, format=parser, publicID=str(iri))
@@ -77,6 +88,29 @@ def _body(iri) -> Graph:
     return graph
 
 
+def _json(text: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"the body is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+
+
+def _is_schemaorg(document) -> bool:
+    """A schema.org document: its context or its type names schema.org (not genskills' own terms)."""
+    nodes = document if isinstance(document, list) else [document]
+    for node in nodes:
+        if isinstance(node, dict):
+            context, kind = json.dumps(node.get("@context", "")), json.dumps(node.get("@type", ""))
+            if "schema.org" in context or "schema.org" in kind or kind == '"Course"':
+                return True
+    return False
+
+
+def _vocabulary():
+    from ..vocabulary import Vocabulary
+    return Vocabulary.from_store(core()["store"])
+
+
 class _Unsupported(Exception):
     def __init__(self, media: str):
         self.media = media
@@ -85,7 +119,7 @@ class _Unsupported(Exception):
 @bp.errorhandler(_Unsupported)
 def _unsupported(exc: _Unsupported):
     return error_body(f"unsupported Content-Type {exc.media or 'none'!r}; send the course as "
-                      + ", ".join(sorted(_BODY_FORMATS)), 415)
+                      + ", ".join(sorted({*_BODY_FORMATS, "application/json"})), 415)
 
 
 @bp.route("/api/courses/<course_id>", methods=["GET"])
@@ -99,7 +133,7 @@ def read(course_id: str):
 def replace(course_id: str):
     token = check_token(core()["settings"].update_token, "Writing a course")
     iri = course_iri(course_id)
-    written = editor().put(iri, _body(iri), if_match=request.headers.get("If-Match"),
+    written = editor().put(iri, _body(iri, course_id), if_match=request.headers.get("If-Match"),
                            if_none_match=request.headers.get("If-None-Match"), agent=agent_for(token))
     _refreshed()
     content, _ = _statements(iri)
