@@ -361,19 +361,23 @@ class EndpointStore:
     queries to see the data; genskills' own queries name their graphs.
     """
 
-    def __init__(self, query_url: str, update_url: str | None = None, *, timeout: float = 60.0):
+    def __init__(self, query_url: str, update_url: str | None = None, *, timeout: float = 60.0,
+                 update_timeout: float = 900.0):
         self.query_url = query_url
         self.update_url = update_url or query_url
         self.timeout = timeout
+        # An update carries whole graphs and the derivation: minutes on a large catalogue or a
+        # busy server. Giving up sooner would not stop it there, only hide whether it landed.
+        self.update_timeout = update_timeout
         self.description = f"SPARQL endpoint {query_url}"
 
-    def _wrapper(self, url: str, sparql: str):
+    def _wrapper(self, url: str, sparql: str, *, timeout: float | None = None):
         from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 
         wrapper = SPARQLWrapper(url)
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(URLENCODED)
-        wrapper.setTimeout(int(self.timeout))
+        wrapper.setTimeout(int(timeout or self.timeout))
         # Content negotiation only: the format=/output=/results= parameters SPARQLWrapper adds
         # otherwise make Virtuoso refuse a CONSTRUCT with 406.
         wrapper.setOnlyConneg(True)
@@ -437,7 +441,7 @@ class EndpointStore:
         self._update(derive_update())
 
     def _update(self, sparql: str) -> None:
-        wrapper = self._wrapper(self.update_url, sparql)
+        wrapper = self._wrapper(self.update_url, sparql, timeout=self.update_timeout)
         wrapper.queryType = "INSERT"   # any update keyword: SPARQLWrapper then sends `update=`
         wrapper.isSparqlUpdateRequest = lambda: True
         self._call(wrapper)
