@@ -31,6 +31,11 @@ from .rdfio import union
 from .sources import SOURCES
 from .stats import collect
 from .store import open_store
+from .csv_export import CSV_CLASSES, export_csv, export_csv_zip
+from .dataset_metadata import dataset_description
+from .docs_html import write_ontology_docs
+from .formats import rdf_format
+from .interop import catalogue_as_schemaorg, competence_scheme, esco_view
 from .transfer import export as export_store
 from .transfer import graph_iri
 from .turtle_writer import canonical_text, normalise_turtle_file
@@ -300,21 +305,77 @@ def query(ctx: click.Context, file, name, params, fmt) -> None:
     click.echo(text, nl=not text.endswith("\n"))
 
 
-@cli.command(help="Export the whole dataset, or one graph, as RDF.")
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "xml"]),
-              default="trig", show_default=True)
+@cli.command(help="Export the whole dataset or one graph as RDF (streamed), a class as CSV, or a view for "
+                  "other systems: --profile schemaorg (Bioschemas Course JSON-LD), skos (the competence "
+                  "framework as a SKOS concept scheme), esco (role-competence links with ESCO's properties); "
+                  "--metadata: the DCAT/VoID description of the dataset. See docs/export.md.")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "xml", "csv"]),
+              help="RDF format (default trig; ttl for --profile skos/esco and --metadata), or csv with --class.")
 @click.option("--graph", help="A source name (" + ", ".join(s.name for s in SOURCES)
                               + "), 'inferred', or a graph IRI; default: every graph.")
+@click.option("--class", "cls", help="With --format csv: the class (" + ", ".join(CSV_CLASSES) + "), or 'all' "
+                                     "for a zip of every class.")
+@click.option("--profile", type=click.Choice(["schemaorg", "skos", "esco"]))
+@click.option("--metadata", is_flag=True, help="The DCAT/VoID/PROV description of the dataset.")
+@click.option("--include-illustrative", is_flag=True, help="--profile schemaorg: also the illustrative courses "
+                                                           "(marked creativeWorkStatus gsk:Illustrative).")
+@click.option("--lang", type=click.Choice(["en", "fr"]), help="CSV and schema.org: the language of the texts.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
 @click.pass_context
-def export(ctx: click.Context, fmt, graph, output) -> None:
+def export(ctx: click.Context, fmt, graph, cls, profile, metadata, include_illustrative, lang, output) -> None:
+    settings = _settings(ctx)
     store = _existing_store(ctx)
+    chosen = [name for name, given in (("--profile", profile), ("--metadata", metadata), ("--class", cls)) if given]
+    if len(chosen) > 1:
+        raise InputError(f"{' and '.join(chosen)} are different exports: give one")
+    if (fmt == "csv") != bool(cls):
+        raise InputError("a CSV export is of one class: give --format csv with --class NAME (or 'all')")
+    if graph and (profile or metadata or cls):
+        raise InputError("--graph chooses a graph of an RDF dump; the views and the CSV read every graph")
+
+    def write(out) -> None:
+        if cls == "all":
+            export_csv_zip(store, out, lang=lang)
+        elif cls:
+            _as_text(out, lambda text: export_csv(store, cls, text, lang=lang))
+        elif profile == "schemaorg":
+            _as_text(out, lambda text: catalogue_as_schemaorg(store, text, lang=lang or "en",
+                                                            include_illustrative=include_illustrative,
+                                                            root=settings.root))
+        elif profile or metadata:
+            view = (competence_scheme(store) if profile == "skos" else esco_view(store) if profile == "esco"
+                    else dataset_description(store, settings.root))
+            out.write(view.serialize(format=rdf_format(fmt or "ttl").rdflib_name, encoding="utf-8"))
+        else:
+            export_store(store, out, fmt or "trig", graph=graph, root=settings.root)
+
     if output:
         with _written(output, "wb") as out:
-            export_store(store, out, fmt, graph=graph)
+            write(out)
     else:
-        export_store(store, sys.stdout.buffer, fmt, graph=graph)
+        write(sys.stdout.buffer)
         sys.stdout.buffer.flush()
+
+
+def _as_text(binary, writer) -> None:
+    """Run ``writer`` on a UTF-8 text layer over ``binary``, left open afterwards."""
+    import io
+
+    text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+    try:
+        writer(text)
+        text.flush()
+    finally:
+        text.detach()
+
+
+@cli.command(help="Write the HTML documentation of the ontology (pyLODE), in French and English, to --out.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True)
+@click.pass_context
+def docs(ctx: click.Context, out_dir) -> None:
+    pages = write_ontology_docs(_settings(ctx).root, Path(out_dir))
+    for name, path in pages.items():
+        click.echo(f"{name}: {path}")
 
 
 @cli.command(help="Check with the HermiT reasoner that the ontology (and the shipped data) is consistent, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import __version__
+from .csv_export import CSV_CLASSES
 from .namespaces import compact
 from .queries import CannedQuery
 
@@ -145,6 +146,7 @@ def openapi(queries: dict[str, CannedQuery], *, update_enabled: bool) -> dict:
         },
     }
     paths.update(_course_paths(update_enabled))
+    paths.update(_export_paths())
     for name, query in queries.items():
         paths[f"/api/queries/{name}"] = {"get": canned_operation(query)}
     return {
@@ -236,4 +238,51 @@ def _course_paths(update_enabled: bool) -> dict:
                                   "400": _error("a bad id"), "404": _error("no such revision"),
                                   "406": _error("no acceptable media type")}},
         },
+    }
+
+
+def _export_paths() -> dict:
+    """The downloads (docs/export.md): dumps, CSV tables, views, the dataset description."""
+    lang = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["fr", "en"]}}
+    view_format = {"name": "format", "in": "query", "required": False,
+                   "schema": {"type": "string", "enum": ["ttl", "nt", "jsonld", "xml"]}}
+    view = {"200": {"description": "RDF (Turtle by default; by Accept or ?format)", "content": _GRAPHS},
+            "406": _error("no acceptable media type")}
+
+    def get(operation: str, summary: str, responses: dict, parameters=()) -> dict:
+        return {"get": {"operationId": operation, "summary": summary, "tags": ["exports"],
+                        "parameters": list(parameters), "responses": responses}}
+
+    return {
+        "/export": get("export_dump", "The dataset, or one graph, in an RDF format (streamed)", {
+            "200": {"description": "the dump", "content": _GRAPHS},
+            "400": _error("an unknown format"), "404": _error("no such graph")}, [
+            {"name": "format", "in": "query", "required": False,
+             "schema": {"type": "string", "enum": ["trig", "nq", "ttl", "nt", "jsonld", "xml"], "default": "trig"}},
+            {"name": "graph", "in": "query", "required": False,
+             "description": "a source name (catalogue, reference...), 'inferred', or a graph IRI",
+             "schema": {"type": "string"}}]),
+        "/export/csv/{name}.csv": get("export_csv", "One class as a CSV table", {
+            "200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
+            "404": _error("no such table")}, [
+            {"name": "name", "in": "path", "required": True, "example": "Course",
+             "schema": {"type": "string", "enum": list(CSV_CLASSES)}}, lang]),
+        "/export/csv.zip": get("export_csv_zip", "Every class as CSV tables, zipped", {
+            "200": {"description": "ZIP", "content": {"application/zip": {"schema": {"type": "string",
+                                                                                    "format": "binary"}}}}},
+            [lang]),
+        "/export/schemaorg.jsonld": get("export_schemaorg", "The courses as schema.org / Bioschemas Course", {
+            "200": {"description": "JSON-LD", "content": {"application/ld+json": {"schema": {"type": "object"}}}},
+            "400": _error("a bad parameter")}, [
+            lang, {"name": "include_illustrative", "in": "query", "required": False,
+                   "schema": {"type": "string", "enum": ["true", "false"]}}]),
+        "/export/schemaorg/{course_id}.jsonld": get("export_schemaorg_course", "One course as schema.org", {
+            "200": {"description": "JSON-LD", "content": {"application/ld+json": {"schema": {"type": "object"}}}},
+            "400": _error("a bad id"), "404": _error("no such course")}, [_COURSE_ID, lang]),
+        "/export/skos": get("export_skos", "The competence framework as a SKOS concept scheme", view, [view_format]),
+        "/export/esco": get("export_esco", "Role-competence links with ESCO's properties", view, [view_format]),
+        "/dataset": get("dataset", "DCAT / VoID / PROV description of the dataset", view, [view_format]),
+        "/context.jsonld": get("context", "The JSON-LD context of genskills data", {
+            "200": {"description": "JSON-LD context",
+                    "content": {"application/ld+json": {"schema": {"type": "object"}}}}}),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from ..engine import AnswerCache
-from . import api, courses, errors, sparql
+from . import api, courses, errors, exports, sparql
 
 
 def create_app(settings, *, store, engine, queries, answers=None) -> Flask:
@@ -26,6 +26,7 @@ def create_app(settings, *, store, engine, queries, answers=None) -> Flask:
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(courses.bp)
+    app.register_blueprint(exports.bp)
     errors.register(app)
 
     @app.after_request
