@@ -209,7 +209,7 @@ def test_every_problem_is_placed_by_its_json_path(vocabulary):
         read_course_jsonld(BAD, vocabulary)
     found = [(p.location, p.field) for p in caught.value.problems]
     assert found == [
-        ("$[1]", "inLanguage"), ("$[1]", "name"), ("$[1]", "provider"), ("$[1]", "url"),
+        ("$[1]", "inLanguage"), ("$[1]", "name"), ("$[1]", "url"),
         ("$[2]", "hasCourseInstance[0].location.address.addressRegion"), ("$[2]", "provider"),
         ("$[2]", "educationalCredentialAwarded"), ("$[2]", "hasCourseInstance[0].courseMode"),
         ("$[2]", "numberOfCredits"), ("$[2]", "timeRequired"),
@@ -310,3 +310,59 @@ def test_a_course_id_of_the_catalogue_is_kept_and_a_relative_id_is_no_source(voc
     assert course_of(graph) == GSKD["course-lille-dpc-variants"]
     graph = read(COURSE | {"@id": "#course-1"}, tmp_path, vocabulary).graph
     assert set(graph.objects(course_of(graph), DCTERMS.source)) == {URIRef(COURSE["url"])}
+
+
+def test_citation_is_the_source_and_a_course_may_name_no_provider(vocabulary, shapes, tmp_path):
+    course = {k: v for k, v in COURSE.items() if k not in ("@id", "provider")} | {
+        "citation": [{"@type": "CreativeWork", "url": "https://www.example.org/annuaire/variants"}]}
+    graph = read(course, tmp_path, vocabulary).graph
+    iri = course_of(graph)
+    assert graph.value(iri, DCTERMS.source) == URIRef("https://www.example.org/annuaire/variants")
+    assert graph.value(iri, GSK.offeredBy) is None
+    assert validated(graph, tmp_path, shapes).conforms, "the shapes only warn about a missing institution"
+
+
+def test_genskills_own_schema_org_view_imports_back(loaded_store, tmp_path):
+    """Export the catalogue as schema.org and read it back: the same courses, with their
+    training types and regions, and no problem."""
+    import io
+
+    from genskills.interop import catalogue_as_schemaorg
+
+    text = io.StringIO()
+    catalogue_as_schemaorg(loaded_store, text, include_illustrative=True, root=ROOT)
+    document = json.loads(text.getvalue())
+    # An import takes a real course only with the address of its source; the few shipped real
+    # courses whose source is a repository file (named in a note, not a URL) are left out.
+    unsourced = {c["@id"] for c in document["@graph"] if "citation" not in c and not _illustrative(c)}
+    assert unsourced == {str(c) for c in _courses(loaded_store, "FILTER NOT EXISTS { ?c <http://purl.org/dc/terms/source> ?s } "
+                                                               "FILTER NOT EXISTS { ?c <https://w3id.org/genskills/ontology#illustrative> true }")}
+    document["@graph"] = [c for c in document["@graph"] if c["@id"] not in unsourced]
+    path = tmp_path / "catalogue.jsonld"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    parsed = read_course_jsonld(path, Vocabulary.from_store(loaded_store))
+    stored = {str(c): _graph_of(loaded_store, str(c)) for c in _courses(loaded_store) if str(c) not in unsourced}
+    read_back = {str(c) for c in parsed.graph.subjects(RDF.type, GSK.Course)}
+    assert read_back == set(stored)
+    for course, graph in sorted(stored.items()):
+        original = loaded_store.read_graph(graph)
+        for prop in (GSK.hasTrainingType, GSK.inRegion, GSK.offeredBy, GSK.illustrative):
+            assert set(parsed.graph.objects(URIRef(course), prop)) == set(original.objects(URIRef(course), prop)), \
+                (course, prop)
+
+
+def _illustrative(course: dict) -> bool:
+    status = course.get("creativeWorkStatus")
+    return isinstance(status, dict) and status.get("@id") == str(GSK.Illustrative)
+
+
+def _courses(store, condition: str = ""):
+    rows = store.query("SELECT DISTINCT ?c WHERE { GRAPH ?g { ?c a <https://w3id.org/genskills/ontology#Course> } "
+                       f"FILTER(?g != <https://w3id.org/genskills/graph/inferred>) {condition} }}").rows
+    return [r[0] for r in rows]
+
+
+def _graph_of(store, course: str) -> str:
+    rows = store.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ <{course}> a <https://w3id.org/genskills/ontology#Course> }} "
+                       "FILTER(?g != <https://w3id.org/genskills/graph/inferred>) }").rows
+    return str(rows[0][0])

@@ -396,8 +396,7 @@ class _RowReader:
 
     def institutions(self) -> list[URIRef]:
         texts = _split(self.values.get("institution", ""))
-        if not texts and "institution" in self.rows.columns:
-            self.problem("institution", say("missing-value", what_en="institution", what_fr="son établissement"))
+        # An empty cell is allowed, as in the shapes (a warning there): some sources name none.
         found = []
         for text in texts:
             iri = self.vocabulary.find("institution", text)

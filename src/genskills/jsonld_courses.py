@@ -319,9 +319,15 @@ class _CourseReader:
                 draft.reported |= {"source", "web_page"}
             elif url not in draft.web_pages:
                 draft.web_pages.append(url)
+        citations = self.citations()
         if identifier and parse_url(identifier) and not identifier.startswith(str(GSKD)):
             draft.sources = [identifier]
             draft.fields["source"] = "@id"
+        elif citations:
+            # genskills' own schema.org view puts the page a course was read on in citation,
+            # and keeps url for the course's official page.
+            draft.sources = citations
+            draft.fields["source"] = "citation"
         else:
             draft.sources = list(draft.web_pages)
         flag = self.flag() if self.illustrative is None else self.illustrative
@@ -410,11 +416,25 @@ class _CourseReader:
                 else:
                     _add(regions, region)
 
+    def citations(self) -> list[str]:
+        """The URLs of ``citation`` (a URL, or a CreativeWork with ``url`` or an http(s) ``@id``)."""
+        found: list[str] = []
+        for path, citation in self.items(self.node, "citation"):
+            texts = [citation] if isinstance(citation, str) else (
+                [t for _, t, _ in self.texts(citation, "url", where=path)]
+                + ([citation["@id"]] if isinstance(citation.get("@id"), str) else []))
+            for text in texts:
+                url = parse_url(text)
+                if url is None:
+                    self.problem(path, say("not-a-url", value=text))
+                elif url not in found:
+                    found.append(url)
+        return found
+
     def providers(self, course_regions: list[URIRef]) -> list[URIRef]:
         found: list[URIRef] = []
         providers = self.items(self.node, "provider")
-        if not providers:
-            self.problem("provider", say("missing-value", what_en="institution", what_fr="son établissement"))
+        # No provider is allowed, as in the shapes (a warning there): some sources name none.
         for path, provider in providers:
             names = [t for _, t, _ in self.texts(provider, "name", where=path)] if isinstance(provider, dict) \
                 else ([provider] if isinstance(provider, str) else [])
@@ -595,6 +615,15 @@ class _CourseReader:
             if flag is None:
                 self.problem(path, say("not-a-boolean", value=text or json.dumps(value)))
             return flag
+        # genskills' own schema.org view marks an illustrative course with creativeWorkStatus
+        # gsk:Illustrative (a DefinedTerm, its IRI, or the word).
+        for _, value in self.items(self.node, "creativeWorkStatus"):
+            names = [value] if isinstance(value, str) else (
+                [value.get("@id")] + [t for _, t, _ in self.texts(value, "name")] if isinstance(value, dict) else [])
+            if any(isinstance(n, str) and (self.context.node_iri(n) == str(GSK.Illustrative)
+                                           or n.strip().lower() in ("illustrative", "illustratif"))
+                   for n in names):
+                return True
         return False
 
 

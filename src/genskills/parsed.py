@@ -332,17 +332,18 @@ def course_iri(draft: CourseDraft) -> URIRef | None:
     Made from: the first institution's id, the French title (English if none) and a short hash
     of (institution, title, web page), never from the row or order of the course in the file;
     ``course-illus-`` for an illustrative course.
-    None when there is no title or institution to make it from (a problem is reported then).
+    A course whose source names no institution gets none in its IRI.
+    None when there is no title to make it from (a problem is reported then).
     """
     if draft.id:
         return GSKD[draft.id]
     title = draft.titles.get("fr") or draft.titles.get("en")
-    if not title or not draft.institutions:
+    if not title:
         return None
-    institution = draft.institutions[0]
+    institution = draft.institutions[0] if draft.institutions else ""
     page = draft.web_pages[0] if draft.web_pages else ""
     digest = hashlib.sha1(f"{institution}\n{normalised(title)}\n{page}".encode("utf-8")).hexdigest()[:8]
-    inst = local_id(str(institution)).removeprefix("inst-")
+    inst = local_id(str(institution)).removeprefix("inst-") if institution else ""
     # Illustrative courses are course-illus-* (docs/model.md).
     head = "course-illus" if draft.illustrative else "course"
     return GSKD["-".join(part for part in (head, slug(inst, 40), slug(title, 40), digest) if part)]
