@@ -84,6 +84,18 @@ def test_every_write_keeps_the_derived_facts_in_step(small_store):
     assert not small_store.query(f"ASK {{ <{competence}> <{GSK.isCoveredBy}> <{course}> }}").boolean
 
 
+def test_a_course_that_names_a_step_counts_among_its_courses(small_store):
+    step, scratch = GSKD["step-report"], GRAPH["test-scratch"]
+    courses, covered = _count(small_store, step, GSK.courseCount), _count(small_store, step, GSK.coveredCompetenceCount)
+    course = GSKD["course-test-step"]
+    small_store.update(f"""INSERT DATA {{ GRAPH <{scratch}> {{
+        <{course}> a <{GSK.Course}> ; <{GSK.coversStep}> <{step}> . }} }}""")
+    assert _count(small_store, step, GSK.courseCount) == courses + 1
+    assert _count(small_store, step, GSK.coveredCompetenceCount) == covered, "it covers no competence"
+    small_store.update(f"DROP GRAPH <{scratch}>")
+    assert _count(small_store, step, GSK.courseCount) == courses
+
+
 def test_derived_facts_are_never_stated_twice(loaded_store):
     """A fact the data states is not repeated in the derived graph (so counts stay exact)."""
     duplicated = loaded_store.query(f"""SELECT (COUNT(*) AS ?n) WHERE {{

@@ -138,7 +138,8 @@ def _step_counts() -> str:
     """Per care-pathway step: its roles, competences, covered competences and courses.
 
     A competence of the step is covered when some course covers it or a concept above
-    it; the courses counted are those that cover a competence of the step that way. A
+    it; the courses counted are those that cover a competence of the step that way, or
+    that name the step (``gsk:coversStep``). A
     step with nothing covered gets no covered/course count (read it as zero): an inner
     join is several times faster here than an OPTIONAL around the coverage.
     """
@@ -154,10 +155,13 @@ WHERE {{
 INSERT {{ GRAPH {_INFERRED} {{ ?step {_gsk('coveredCompetenceCount')} ?covered ; {_gsk('courseCount')} ?courses }} }}
 WHERE {{
   {{ SELECT ?step (COUNT(DISTINCT ?competence) AS ?covered) (COUNT(DISTINCT ?course) AS ?courses) WHERE {{
-      {_stated(f"?competence {_gsk('servesStep')} ?step ; {_RDF_TYPE} {_gsk('Competence')}", "?g1")}
-      {{ {_stated(f"?course {_gsk('coversCompetence')} ?competence", "?g2")} }}
-      UNION {{ GRAPH {_INFERRED} {{ ?competence {_BROADER_T} ?topic }}
-              {_stated(f"?course {_gsk('coversCompetence')} ?topic", "?g2")} }}
+      {{ {_stated(f"?competence {_gsk('servesStep')} ?step ; {_RDF_TYPE} {_gsk('Competence')}", "?g1")}
+        {{ {_stated(f"?course {_gsk('coversCompetence')} ?competence", "?g2")} }}
+        UNION {{ GRAPH {_INFERRED} {{ ?competence {_BROADER_T} ?topic }}
+                {_stated(f"?course {_gsk('coversCompetence')} ?topic", "?g2")} }} }}
+      # A course may also name the step itself (gsk:coversStep, e.g. the "steps" column of an
+      # import): it counts among the step's courses, and covers none of its competences.
+      UNION {{ {_stated(f"?course {_gsk('coversStep')} ?step", "?g1")} }}
       {_stated(f"?course {_RDF_TYPE} {_gsk('Course')}", "?g3")}
   }} GROUP BY ?step }}
 }}"""
