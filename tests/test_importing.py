@@ -3,8 +3,6 @@ rows and columns, all-or-nothing write, idempotent re-import, on both kinds of s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
@@ -14,20 +12,11 @@ from genskills.errors import InputError, ProblemsError, ValidationError
 from genskills.importing import apply_import, import_graph, plan_import, source_name_for
 from genskills.loading import load_sources
 from genskills.namespaces import GSK, GSKD, INFERRED_GRAPH
+from genskills.parsed import ParsedCourses
 from genskills.store import OxigraphStore
 
 TEMPLATE = (ROOT / "data" / "catalogue" / "courses-illustrative.ttl")
 SOURCE = "course-illus-but-biomed-biotech-uca-clermont"
-
-
-@dataclass
-class Parsed:
-    """What a parser hands over (the shape of inventory.ParsedCourses)."""
-
-    graph: Graph
-    locations: dict = field(default_factory=dict)
-    fields: dict = field(default_factory=dict)
-    source: str = "test.csv"
 
 
 def course_copy(new_id: str, **changes) -> Graph:
@@ -48,13 +37,13 @@ def course_copy(new_id: str, **changes) -> Graph:
     return out
 
 
-def parsed(*graphs: Graph, rows: dict | None = None) -> Parsed:
+def parsed(*graphs: Graph, rows: dict | None = None) -> ParsedCourses:
     merged = Graph()
     for g in graphs:
         merged += g
     courses = sorted(set(merged.subjects()))
     locations = rows or {c: f"row {i + 2}" for i, c in enumerate(courses)}
-    return Parsed(merged, locations, {GSK.eqfLevel: "eqf_level", GSK.inRegion: "region"})
+    return ParsedCourses(merged, locations, {GSK.eqfLevel: "eqf_level", GSK.inRegion: "region"}, "test.csv")
 
 
 @pytest.fixture

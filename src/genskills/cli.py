@@ -37,7 +37,7 @@ from .docs_html import write_ontology_docs
 from .formats import rdf_format
 from .interop import catalogue_as_schemaorg, competence_scheme, esco_view
 from .transfer import export as export_store
-from .transfer import graph_iri
+from .transfer import graph_iri, write_text
 from .turtle_writer import canonical_text, normalise_turtle_file
 
 EXIT_NOT_CONFORMANT = 1
@@ -337,9 +337,9 @@ def export(ctx: click.Context, fmt, graph, cls, profile, metadata, include_illus
         if cls == "all":
             export_csv_zip(store, out, lang=lang)
         elif cls:
-            _as_text(out, lambda text: export_csv(store, cls, text, lang=lang))
+            write_text(out, lambda text: export_csv(store, cls, text, lang=lang))
         elif profile == "schemaorg":
-            _as_text(out, lambda text: catalogue_as_schemaorg(store, text, lang=lang or "en",
+            write_text(out, lambda text: catalogue_as_schemaorg(store, text, lang=lang or "en",
                                                             include_illustrative=include_illustrative,
                                                             root=settings.root))
         elif profile or metadata:
@@ -355,18 +355,6 @@ def export(ctx: click.Context, fmt, graph, cls, profile, metadata, include_illus
     else:
         write(sys.stdout.buffer)
         sys.stdout.buffer.flush()
-
-
-def _as_text(binary, writer) -> None:
-    """Run ``writer`` on a UTF-8 text layer over ``binary``, left open afterwards."""
-    import io
-
-    text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
-    try:
-        writer(text)
-        text.flush()
-    finally:
-        text.detach()
 
 
 @cli.command(help="Write the HTML documentation of the ontology (pyLODE), in French and English, to --out.")

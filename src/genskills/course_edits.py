@@ -28,6 +28,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from .errors import ConflictError, InputError, NotFoundError, PreconditionFailedError, PreconditionRequiredError
 from .importing import apply_import, plan_import
 from .loading import PreparedShapes, store_shapes
+from .parsed import ParsedCourses
 from .namespaces import GRAPH, GSK, GSKD, INFERRED_GRAPH
 from .results import ntriples_term
 from .store import Store
@@ -68,16 +69,6 @@ class Written:
     etag: str | None      # None after a delete
     created: bool
     revision: str
-
-
-@dataclass
-class _Parsed:
-    """A course body in the shape ``importing.plan_import`` reads."""
-
-    graph: Graph
-    locations: dict
-    fields: dict
-    source: str
 
 
 class CourseEditor:
@@ -201,7 +192,7 @@ class CourseEditor:
             if triple[0] != iri:
                 content.add(triple)
         content += new
-        plan = plan_import(self.store, _Parsed(content, {str(iri): "body"}, {}, "request body"), graph=EDITS_GRAPH)
+        plan = plan_import(self.store, ParsedCourses(content, {iri: "body"}, {}, "request body"), graph=EDITS_GRAPH)
         apply_import(self.store, plan, shapes=self.shapes, appended={HISTORY_GRAPH: history})
 
 
@@ -256,12 +247,8 @@ def course_from_columns(data, course_id: str, vocabulary) -> Graph:
     :raises InputError: not an object, a value of another type, or an ``id`` that differs.
     :raises ProblemsError: the inventory reader's problems, each with its column.
     """
-    import csv
-    import tempfile
-    from pathlib import Path
-
     from .errors import Problem, ProblemsError
-    from .inventory import read_inventory
+    from .inventory import inventory_courses
 
     if not isinstance(data, dict) or not data:
         raise InputError("a JSON course body is an object keyed by the inventory's columns "
@@ -284,18 +271,13 @@ def course_from_columns(data, course_id: str, vocabulary) -> Graph:
     if given and given != course_id:
         raise InputError(f"the body's id {given!r} is not the course of the URL ({course_id})")
     cells["id"] = course_id
-    with tempfile.TemporaryDirectory(prefix="genskills-body-") as folder:
-        path = Path(folder) / "body.csv"
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(cells.keys())
-            writer.writerow(cells.values())
-        try:
-            parsed = read_inventory(path, vocabulary)
-        except ProblemsError as exc:
-            problems = [Problem("body", p.field, p.message) for p in exc.problems]
-            raise ProblemsError(f"{len(problems)} problem(s) in the body; nothing was written",
-                                problems=problems) from None
+    try:
+        parsed = inventory_courses([(1, list(cells)), (2, list(cells.values()))], vocabulary,
+                                   source="request body")
+    except ProblemsError as exc:
+        problems = [Problem("body", p.field, p.message) for p in exc.problems]
+        raise ProblemsError(f"{len(problems)} problem(s) in the body; nothing was written",
+                            problems=problems) from None
     return _only_the_course(parsed.graph, course_iri(course_id))
 
 

@@ -24,7 +24,7 @@ from .namespaces import GSK
 from .parsed import (COVERS_STEP, CourseDraft, NewInstitution, ParsedCourses, build_courses, check_course,
                      checked_id, course_iri, duplicate_problems, institution_iri, may_create_institution,
                      parse_boolean, parse_decimal, parse_language, parse_level, parse_url, say,
-                     unknown_institution)
+                     unknown_institution, utf8_text)
 from .vocabulary import Vocabulary, expand, messages_of, normalised
 
 
@@ -99,9 +99,6 @@ MESSAGES = {
     "cell-without-column": (
         'value "{value}" in a column without a header: give the column a name or empty the cell',
         "valeur « {value} » dans une colonne sans en-tête : nommez la colonne ou videz la cellule"),
-    "not-utf8": (
-        "the file is not UTF-8 text ({detail}): save it as CSV UTF-8",
-        "le fichier n'est pas du texte UTF-8 ({detail}) : enregistrez-le en CSV UTF-8"),
     "bad-csv": (
         "the CSV cannot be read here: {detail}",
         "le CSV est illisible ici : {detail}"),
@@ -156,13 +153,7 @@ def _csv_delimiter(text: str) -> str:
 
 
 def _csv_rows(path: Path) -> list[Row]:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        problem = Problem(f"line {line}", None, _say("not-utf8", detail=f"byte {data[exc.start]:#04x}"))
-        raise ProblemsError("the inventory is not UTF-8 text", problems=[problem], path=str(path)) from exc
+    text = utf8_text(path.read_bytes(), str(path), what="the inventory", encoding="CSV UTF-8")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_csv_delimiter(text), strict=True)
     rows: list[Row] = []
     try:
@@ -467,7 +458,19 @@ def read_inventory(path: Path | str, vocabulary: Vocabulary) -> ParsedCourses:
         row ("row 12", header = row 1) and column, in French and English.
     """
     path = Path(path)
-    rows = _Rows(read_rows(path))
+    return inventory_courses(read_rows(path), vocabulary, source=path.name, path=str(path))
+
+
+def inventory_courses(rows: list[Row], vocabulary: Vocabulary, *, source: str,
+                      path: str | None = None) -> ParsedCourses:
+    """The courses of inventory ``rows`` (numbered cells, the header first) as genskills RDF.
+
+    What ``read_inventory`` does once the file is read; also the reader of a course sent to
+    the API as JSON (its keys as the header row, its values as one row).
+
+    :raises ProblemsError: as ``read_inventory``.
+    """
+    rows = _Rows(rows)
     created = _new_institutions(rows, vocabulary)
     reader = _RowReader(rows, vocabulary, created)
     drafts: list[tuple[URIRef, CourseDraft]] = []
@@ -483,11 +486,11 @@ def read_inventory(path: Path | str, vocabulary: Vocabulary) -> ParsedCourses:
     problems = rows.sorted_problems()
     if problems:
         raise ProblemsError(f"{len(problems)} problem(s) in the inventory; nothing was read",
-                            problems=problems, path=str(path))
+                            problems=problems, path=path)
     fields = {prop: " / ".join(rows.headers[c] for c in columns if c in rows.headers) or columns[0]
               for prop, columns in PROPERTY_COLUMNS.items()}
     if "region" not in rows.headers:
         fields[GSK.inRegion] = rows.headers.get("institution", "institution")
     used = {i for _, d in drafts for i in d.institutions}
     return build_courses(drafts, [created[i] for i in sorted(created) if i in used], vocabulary,
-                         origin=ORIGIN, fields=fields, source=path.name)
+                         origin=ORIGIN, fields=fields, source=source)

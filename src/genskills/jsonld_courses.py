@@ -23,7 +23,7 @@ from .errors import InputError, Problem, ProblemsError
 from .namespaces import GSK, GSKD
 from .parsed import (CourseDraft, NewInstitution, ParsedCourses, build_courses, check_course, checked_id,
                      course_iri, duplicate_problems, institution_iri, may_create_institution, parse_boolean,
-                     parse_decimal, parse_language, parse_url, say, unknown_institution)
+                     parse_decimal, parse_language, parse_url, say, unknown_institution, utf8_text)
 from .vocabulary import Vocabulary, edam_iri, expand, local_id, match_key, messages_of
 
 SCHEMA_NAMESPACES = ("https://schema.org/", "http://schema.org/")
@@ -48,9 +48,6 @@ MESSAGES = {
     "invalid-json": (
         "invalid JSON: {detail} (line {line}, column {column})",
         "JSON invalide : {detail} (ligne {line}, colonne {column})"),
-    "not-utf8": (
-        "the file is not UTF-8 text ({detail}): save it as UTF-8",
-        "le fichier n'est pas du texte UTF-8 ({detail}) : enregistrez-le en UTF-8"),
     "no-course": (
         "no schema.org Course here: give one Course object, a list of them, or an @graph holding them",
         "aucun Course schema.org ici : donnez un objet Course, une liste de Course, ou un @graph qui les "
@@ -146,14 +143,7 @@ def _located(path: Path, text: str):
 def _read_json(path: Path):
     if not path.is_file():
         raise InputError("no such file", path=str(path))
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        problem = Problem(f"line {line}", None, _say("not-utf8", detail=f"byte {data[exc.start]:#04x}"))
-        raise ProblemsError("the file is not UTF-8 text", problems=[problem], path=str(path)) from exc
-    return _located(path, text)
+    return _located(path, utf8_text(path.read_bytes(), str(path), what="the file"))
 
 
 class _Document:

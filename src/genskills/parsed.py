@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from .errors import Problem
+from .errors import Problem, ProblemsError
 from .namespaces import GSK, GSKD, PREFIXES
 from .vocabulary import Vocabulary, expand, local_id, messages_of, normalised
 
@@ -59,6 +59,9 @@ LANGUAGE_WORDS = {"fr": ("French", "français"), "en": ("English", "anglais")}
 
 #: Message kinds of this module (docs/import.md lists each with an example).
 MESSAGES = {
+    "not-utf8": (
+        "the file is not UTF-8 text ({detail}): save it as {encoding}",
+        "le fichier n'est pas du texte UTF-8 ({detail}) : enregistrez-le en {encoding}"),
     "missing-value": (
         "empty, but a course needs its {what_en}",
         "vide, alors qu'une formation a besoin de {what_fr}"),
@@ -131,6 +134,21 @@ LEVELS = {"eqf_level": ("EQF level", "niveau CEC", 0), "french_level": ("French 
 
 
 say = messages_of(MESSAGES)
+
+
+def utf8_text(data: bytes, path: str, *, what: str, encoding: str = "UTF-8") -> str:
+    """``data`` decoded as UTF-8 (a byte-order mark is dropped).
+
+    :raises ProblemsError: not UTF-8; the problem names the line and the first bad byte, and
+        tells to save the file as ``encoding`` (e.g. "CSV UTF-8", Excel's name for it).
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        problem = Problem(f"line {line}", None,
+                          say("not-utf8", detail=f"byte {data[exc.start]:#04x}", encoding=encoding))
+        raise ProblemsError(f"{what} is not UTF-8 text", problems=[problem], path=path) from exc
 
 
 def joined(*messages: dict[str, str]) -> dict[str, str]:

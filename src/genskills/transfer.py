@@ -272,3 +272,14 @@ def _copy_body(path: Path, output: BinaryIO, *, start: int) -> None:
             chunk = source.read(min(1 << 20, remaining))
             output.write(chunk)
             remaining -= len(chunk)
+
+
+def write_text(binary: BinaryIO, writer) -> None:
+    """Run ``writer`` on a UTF-8 text layer over ``binary``; ``binary`` stays open afterwards
+    (the text exports, CSV and schema.org JSON-LD, write to the same outputs as the dumps)."""
+    text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+    try:
+        writer(text)
+        text.flush()
+    finally:
+        text.detach()

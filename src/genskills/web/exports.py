@@ -8,7 +8,6 @@ memory, and a failure half-way is an error answer rather than a truncated file.
 
 from __future__ import annotations
 
-import io
 import re
 import tempfile
 
@@ -22,7 +21,7 @@ from ..formats import GRAPH_ALIASES, RDF_FORMATS, negotiate
 from ..interop import catalogue_as_schemaorg, competence_scheme, course_as_schemaorg, esco_view
 from ..jsonld_writer import context_file
 from ..namespaces import PREFIXES
-from ..transfer import export
+from ..transfer import export, write_text
 from .errors import error_body
 
 bp = Blueprint("exports", __name__)
@@ -46,15 +45,6 @@ def _spooled(write, mimetype: str, filename: str) -> Response:
                          max_age=0, conditional=False)
     response.call_on_close(spool.close)
     return response
-
-
-def _text(binary, writer) -> None:
-    text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
-    try:
-        writer(text)
-        text.flush()
-    finally:
-        text.detach()
 
 
 def _lang() -> str | None:
@@ -117,7 +107,7 @@ def csv_table(name: str):
     if name not in CSV_CLASSES:
         raise NotFoundError(f"no CSV table {name!r}; the tables are: {', '.join(CSV_CLASSES)}")
     lang = _lang()
-    return _spooled(lambda out: _text(out, lambda text: export_csv(core()["store"], name, text, lang=lang)),
+    return _spooled(lambda out: write_text(out, lambda text: export_csv(core()["store"], name, text, lang=lang)),
                     "text/csv; charset=utf-8", f"{name}.csv")
 
 
@@ -135,7 +125,7 @@ def schemaorg_catalogue():
     flag = request.args.get("include_illustrative", "false").lower()
     if flag not in ("true", "false"):
         raise InputError(f"parameter 'include_illustrative' must be true or false, got {flag!r}")
-    return _spooled(lambda out: _text(out, lambda text: catalogue_as_schemaorg(
+    return _spooled(lambda out: write_text(out, lambda text: catalogue_as_schemaorg(
         core()["store"], text, lang=lang, include_illustrative=flag == "true", root=settings.root)),
         "application/ld+json", "genskills-courses.jsonld")
 
