@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -29,8 +29,17 @@ LANG = ("language", None, False, "fr")
 #: The page parameters of a paged query ("#+ paged: 1000").
 PAGE = {"limit": ("integer", None, False, "1000"), "offset": ("integer", None, False, "0")}
 
+#: The course facets of the coverage queries, and the constraints of gaps and learning paths.
+FACETS = {"region": ("iri", GSK.Region, False, None), "training_type": ("iri", GSK.TrainingType, False, None),
+          "level": ("integer", None, False, None), "mode": ("iri", GSK.CourseMode, False, None), "lang": LANG}
+CONSTRAINTS = {"role": ("iri", GSK.ProfessionalRole, True, None), "region": ("iri", GSK.Region, False, None),
+               "max_level": ("integer", None, False, None), "mode": ("iri", GSK.CourseMode, False, None),
+               "lang": LANG}
+
 SIGNATURES = {
     "care-pathway-steps": {"lang": LANG},
+    "catalogue-gaps": {"lang": LANG},
+    "class-members": {"class": ("iri", OWL.Class, True, None), "lang": LANG},
     "competences-of-role": {"role": ("iri", GSK.ProfessionalRole, True, None), "lang": LANG},
     "courses-for-competence": {"competence": ("iri", GSK.Competence, True, None), "lang": LANG, **PAGE},
     "courses-for-role": {"role": ("iri", GSK.ProfessionalRole, True, None),
@@ -40,6 +49,12 @@ SIGNATURES = {
                               "training_type": ("iri", GSK.TrainingType, False, None),
                               "level": ("integer", None, False, None),
                               "mode": ("iri", GSK.CourseMode, False, None), "lang": LANG, **PAGE},
+    "coverage-by-competence": FACETS,
+    "coverage-by-domain": FACETS,
+    "coverage-by-step": FACETS,
+    "coverage-matrix": {key: value for key, value in FACETS.items() if key != "region"},
+    "learning-path-candidates": CONSTRAINTS,
+    "role-gaps": CONSTRAINTS,
     "role-gaps-in-region": {"role": ("iri", GSK.ProfessionalRole, True, None),
                             "region": ("iri", GSK.Region, True, None), "lang": LANG},
     "roles-in-step": {"step": ("iri", GSK.CarePathwayStep, True, None), "lang": LANG},
@@ -50,6 +65,16 @@ SIGNATURES = {
 #: A value for each required parameter (and each optional IRI one), for the runs below.
 EXAMPLES = {
     "care-pathway-steps": {},
+    # The shipped catalogue leaves no competence or step uncovered or in one region only;
+    # tests/test_analysis.py checks this query's answers on a graph with gaps.
+    "catalogue-gaps": {},
+    "class-members": {"class": "gsk:Region"},
+    "coverage-by-competence": {},
+    "coverage-by-domain": {},
+    "coverage-by-step": {},
+    "coverage-matrix": {},
+    "learning-path-candidates": {"role": "gskd:role-bioinformatician"},
+    "role-gaps": {"role": "gskd:role-bioinformatician", "region": "gskd:region-94", "max_level": "5"},
     "competences-of-role": {"role": "gskd:role-nurse"},
     "courses-for-competence": {"competence": "gskd:comp-inheritance"},
     "courses-for-role": {"role": "gskd:role-bioinformatician"},
@@ -60,8 +85,12 @@ EXAMPLES = {
     "search-labels": {"text": "génétique"},
     "step-coverage": {},
 }
+#: Queries whose answer on the shipped data is empty (what they look for does not occur there).
+EMPTY_ON_SHIPPED_DATA = {"catalogue-gaps"}
 #: Valid values of the optional IRI parameters.
-OPTIONAL_EXAMPLES = {"region": "gskd:region-84", "training_type": "gskd:type-master", "mode": "gsk:Online"}
+#: (Not gsk:Online for the mode: queries that name gsk:Online themselves would see the bound
+#: term at more places than the parameter's, which the injection test's masking tells apart.)
+OPTIONAL_EXAMPLES = {"region": "gskd:region-84", "training_type": "gskd:type-master", "mode": "gsk:Blended"}
 
 #: Result column holding a label -> column of the resource it labels.
 LABEL_COLUMNS = {"label": None, "domain_label": "domain", "course_type_label": "course_type"}
@@ -202,7 +231,7 @@ def data() -> Data:
 
 def test_the_canned_queries_are_the_documented_ones():
     assert sorted(QUERIES) == sorted(SIGNATURES)
-    assert [p.stem for p in PATHS] == sorted(SIGNATURES)
+    assert sorted(p.stem for p in PATHS) == sorted(SIGNATURES)
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
@@ -226,7 +255,7 @@ def test_header_is_complete(path: Path):
 def test_runs_with_its_required_parameters(name, loaded_store):
     result = run(loaded_store, name, **EXAMPLES[name])
     assert result.kind == "select"
-    assert result.rows, f"{name} returned nothing on the shipped data"
+    assert result.rows or name in EMPTY_ON_SHIPPED_DATA, f"{name} returned nothing on the shipped data"
     again = run(loaded_store, name, **EXAMPLES[name])
     assert again.rows == result.rows, "same answer twice, same order"
 
@@ -529,7 +558,8 @@ LANGUAGE_PARAMS = [(name, p.name) for name, q in sorted(QUERIES.items()) for p i
 #: A resource of each class, to give to a parameter of another class.
 OTHER_CLASS = {GSK.ProfessionalRole: "gskd:region-84", GSK.Region: "gskd:role-nurse",
                GSK.Competence: "gskd:dom-genetics", GSK.CarePathwayStep: "gskd:comp-inheritance",
-               GSK.TrainingType: "gskd:course-amu-master-conseil-genetique", GSK.CourseMode: "gsk:Verified"}
+               GSK.TrainingType: "gskd:course-amu-master-conseil-genetique", GSK.CourseMode: "gsk:Verified",
+               OWL.Class: "gskd:role-nurse"}
 
 
 def _args_with(name: str, param: str, value: str) -> dict:

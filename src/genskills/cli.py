@@ -26,7 +26,9 @@ from .ontology_editing import usages as term_usages
 from .loading import (load_sources, parse_files, shipped_data, shipped_shapes, validate_against_store,
                       validate_files)
 from .ontology import reason as run_reasoner
-from .queries import load_queries, run_canned
+from .analysis import Analysis, Constraints, Facets
+from .namespaces import compact
+from .queries import expand_iri, load_queries, run_canned
 from .rdfio import union
 from .sources import SOURCES
 from .stats import collect
@@ -418,6 +420,115 @@ def generate(ctx: click.Context, courses, seed, output) -> None:
             write_catalogue(sys.stdout, courses=courses, seed=seed, reference=reference, progress=progress)
     finally:
         bar.__exit__(None, None, None)
+
+
+def _analysis(ctx: click.Context) -> Analysis:
+    return Analysis(_existing_store(ctx), load_queries(_settings(ctx).root / "queries"))
+
+
+def _show_table(table, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(table.to_json(), ensure_ascii=False, indent=2))
+    else:
+        text = table.to_csv() if fmt == "csv" else table.to_text()
+        click.echo(text, nl=False)
+
+
+_ANSWER_FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+_LANG = click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", help="Language of the labels.")
+
+
+def _iri(value: str | None) -> str | None:
+    return expand_iri(value) if value else None
+
+
+@cli.command(help="Coverage: how many courses cover each competence, competence domain or care-pathway step "
+                  "(--by), or the competences x regions matrix (--by matrix), counting only the courses that "
+                  "pass the facets given. See docs/analysis.md.")
+@click.option("--by", type=click.Choice(["competence", "domain", "step", "matrix"]), default="step")
+@click.option("--region", help="e.g. region-84: courses taught there or online.")
+@click.option("--training-type", help="e.g. type-master.")
+@click.option("--level", type=int, help="EQF level of the course (or of its training type).")
+@click.option("--mode", help="gsk:OnSite, gsk:Online or gsk:Blended.")
+@_LANG
+@_ANSWER_FORMAT
+@click.pass_context
+def coverage(ctx: click.Context, by, region, training_type, level, mode, lang, fmt) -> None:
+    facets = Facets(region=_iri(region), training_type=_iri(training_type), level=level, mode=_iri(mode))
+    analysis = _analysis(ctx)
+    if by == "matrix":
+        matrix = analysis.matrix(facets, lang=lang)
+        if fmt == "json":
+            click.echo(json.dumps(matrix.to_json(), ensure_ascii=False, indent=2))
+            return
+        _show_table(matrix.table(), fmt)
+        return
+    _show_table(analysis.coverage(by, facets, lang=lang), fmt)
+
+
+def _constraint_options(command):
+    for option in reversed([
+        click.option("--region", help="e.g. region-84: courses taught there or online."),
+        click.option("--max-level", type=int, help="Highest EQF level; courses with no stated level pass."),
+        click.option("--mode", help="gsk:OnSite, gsk:Online or gsk:Blended."),
+    ]):
+        command = option(command)
+    return command
+
+
+@cli.command(help="Gaps: with --role, the role's essential competences that no course passing the constraints "
+                  "covers, and why (no-course, or excluded by the constraints); without, the competences and "
+                  "steps of the whole catalogue covered by no course or by courses of one region only.")
+@click.option("--role", help="e.g. role-bioinformatician.")
+@_constraint_options
+@_LANG
+@_ANSWER_FORMAT
+@click.pass_context
+def gaps(ctx: click.Context, role, region, max_level, mode, lang, fmt) -> None:
+    analysis = _analysis(ctx)
+    if role is None:
+        if region or max_level is not None or mode:
+            raise InputError("--region, --max-level and --mode go with --role")
+        _show_table(analysis.catalogue_gaps(lang=lang), fmt)
+        return
+    constraints = Constraints(region=_iri(region), max_level=max_level, mode=_iri(mode))
+    _show_table(analysis.role_gaps(_iri(role), constraints, lang=lang), fmt)
+
+
+@cli.command(help="Learning path: the fewest courses that teach a role's essential competences a person lacks, "
+                  "in care-pathway order, with what stays uncovered and why. Exact set cover up to "
+                  "--exact-limit useful courses, greedy (within H(d) of the optimum) beyond.")
+@click.option("--role", required=True, help="e.g. role-bioinformatician.")
+@click.option("--have", multiple=True, metavar="COMPETENCE",
+              help="A competence (or domain) the person already has; repeat the option.")
+@_constraint_options
+@click.option("--training-type", "training_types", multiple=True, metavar="TYPE",
+              help="Admit only this training type (repeat for several), e.g. type-du.")
+@click.option("--exact-limit", type=click.IntRange(0, 25), default=20, show_default=True)
+@_LANG
+@_ANSWER_FORMAT
+@click.pass_context
+def path(ctx: click.Context, role, have, region, max_level, mode, training_types, exact_limit, lang, fmt) -> None:
+    constraints = Constraints(region=_iri(region), max_level=max_level, mode=_iri(mode),
+                              training_types=frozenset(expand_iri(t) for t in training_types))
+    answer = _analysis(ctx).learning_path(role, have=have, constraints=constraints, lang=lang,
+                                          exact_limit=exact_limit)
+    if fmt == "json":
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        click.echo(answer.table().to_csv(), nl=False)
+        return
+    click.echo(f"{len(answer.courses)} course(s) for {len(answer.needed)} missing essential competence(s) "
+               f"({answer.method}, {answer.bound}); {len(answer.already_had)} already had")
+    for index, course in enumerate(answer.courses, 1):
+        steps = ", ".join(str(step) for step in course.steps) or "-"
+        click.echo(f"{index}. {course.label or course.iri} [{compact(course.iri)}] steps {steps}"
+                   + (" (illustrative)" if course.illustrative else ""))
+        for competence in course.covers:
+            click.echo(f"     - {answer.labels.get(competence) or compact(competence)}")
+    for competence, reason in sorted(answer.uncovered.items()):
+        click.echo(f"not covered: {answer.labels.get(competence) or compact(competence)} ({reason})")
 
 
 @cli.command(help="Serve the SPARQL endpoint (/sparql), the canned queries (/api/queries) and their OpenAPI "
