@@ -205,7 +205,7 @@ class Analysis:
         table = table_of(self.query("role-gaps", {"role": role, **constraints.args(), "lang": lang}))
         table.columns.append("reason")
         for row in table.rows:
-            row.append(EXCLUDED if row[table.columns.index("courses_without_constraints")] else NO_COURSE)
+            row.append(EXCLUDED if row[table.columns.index("courses_exist")] else NO_COURSE)
         return table
 
     def catalogue_gaps(self, *, lang: str = "fr") -> Table:

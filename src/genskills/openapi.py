@@ -147,6 +147,8 @@ def openapi(queries: dict[str, CannedQuery], *, update_enabled: bool) -> dict:
     }
     paths.update(_course_paths(update_enabled))
     paths.update(_export_paths())
+    paths.update(_analysis_paths())
+    paths.update(_page_paths())
     for name, query in queries.items():
         paths[f"/api/queries/{name}"] = {"get": canned_operation(query)}
     return {
@@ -285,4 +287,111 @@ def _export_paths() -> dict:
         "/context.jsonld": get("context", "The JSON-LD context of genskills data", {
             "200": {"description": "JSON-LD context",
                     "content": {"application/ld+json": {"schema": {"type": "object"}}}}}),
+    }
+
+
+_LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["fr", "en"]}}
+_TABLE = {"200": {"description": "the answer: JSON (columns and rows) by default, CSV with format=csv",
+                  "content": {"application/json": {"schema": {"type": "object"}},
+                              "text/csv": {"schema": {"type": "string"}}}},
+          "400": _error("a bad parameter (named in the message)"),
+          "404": _error("an IRI that names nothing of the expected class")}
+
+
+def _iri_param(name: str, cls: str, description: str, *, required: bool = False, many: bool = False) -> dict:
+    schema = {"type": "array", "items": {"type": "string"}} if many else {"type": "string"}
+    param = {"name": name, "in": "query", "required": required, "description": description, "schema": schema,
+             "x-genskills-class": f"https://w3id.org/genskills/ontology#{cls}"}
+    if many:
+        param.update(style="form", explode=True)
+    return param
+
+
+def _level_param(name: str, description: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": {"type": "integer", "minimum": 1, "maximum": 8}}
+
+
+def _analysis_paths() -> dict:
+    """Coverage, gaps and learning paths (docs/analysis.md)."""
+    table_format = {"name": "format", "in": "query", "required": False,
+                    "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}}
+    region = _iri_param("region", "Region", "courses taught in this region or online")
+    training_type = _iri_param("training_type", "TrainingType", "courses of this training type")
+    mode = _iri_param("mode", "CourseMode", "courses taught in this mode")
+    level = _level_param("level", "courses of this EQF level (their own, or their training type's)")
+    max_level = _level_param("max_level", "courses of at most this EQF level, and those with none stated")
+    role = _iri_param("role", "ProfessionalRole", "the role, e.g. gskd:role-bioinformatician", required=True)
+
+    def get(operation: str, summary: str, parameters: list) -> dict:
+        return {"get": {"operationId": operation, "summary": summary, "tags": ["analysis"],
+                        "parameters": [*parameters, _LANG, table_format], "responses": _TABLE}}
+
+    return {
+        "/api/analysis/coverage": get("analysis_coverage", "Courses per competence, domain or care-pathway step", [
+            {"name": "by", "in": "query", "required": False,
+             "schema": {"type": "string", "enum": ["competence", "domain", "step"], "default": "step"}},
+            region, training_type, level, mode]),
+        "/api/analysis/matrix": get("analysis_matrix", "Courses per competence and region (and online)",
+                                    [training_type, level, mode]),
+        "/api/analysis/gaps": get("analysis_role_gaps", "A role's essential competences no available course covers",
+                                  [role, region, max_level, mode]),
+        "/api/analysis/catalogue-gaps": get("analysis_catalogue_gaps",
+                                            "Competences and steps with no course, or courses in one region only", []),
+        "/api/analysis/learning-path": get("analysis_learning_path",
+                                           "The fewest courses covering a role's missing essential competences", [
+            role, {"name": "have", "in": "query", "required": False, "style": "form", "explode": True,
+                   "description": "competences (or domains) already held", "schema": {"type": "array",
+                                                                                      "items": {"type": "string"}}},
+            region, max_level, mode,
+            _iri_param("training_type", "TrainingType", "admit only these training types", many=True),
+            {"name": "exact_limit", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 0, "maximum": 25, "default": 20}}]),
+    }
+
+
+def _page_paths() -> dict:
+    """The web interface's pages (HTML; a resource page also answers RDF by Accept or format)."""
+    html = {"text/html": {"schema": {"type": "string"}}}
+
+    def page(operation: str, summary: str, parameters=(), extra=None) -> dict:
+        responses = {"200": {"description": "the page", "content": {**html, **(extra or {})}},
+                     "400": {"description": "a bad parameter: an HTML page saying which", "content": html}}
+        return {"get": {"operationId": operation, "summary": summary, "tags": ["web interface"],
+                        "parameters": [*parameters, _LANG], "responses": responses}}
+
+    rdf_format = {"name": "format", "in": "query", "required": False,
+                  "schema": {"type": "string", "enum": ["html", "ttl", "jsonld", "nt", "xml"]}}
+    facets = [{"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+              for name in ("q", "role", "competence", "step", "region", "training_type", "level", "mode", "language")]
+    search_format = {"name": "format", "in": "query", "required": False,
+                     "schema": {"type": "string", "enum": ["csv", "json"]}}
+    return {
+        "/": page("page_home", "Home: what the graph holds, entry points by role, step and region"),
+        "/courses": page("page_courses", "Faceted course search (format=csv or json: every result)",
+                         [*facets, {"name": "page", "in": "query", "required": False,
+                                    "schema": {"type": "integer", "minimum": 1}}, search_format],
+                         {"text/csv": {"schema": {"type": "string"}},
+                          "application/json": {"schema": {"type": "object"}}}),
+        "/id/{local}": {"get": {**page("page_resource", "The page of a genskills resource (its IRI's path); RDF "
+                                       "by Accept or format", [rdf_format], _GRAPHS)["get"],
+                                "parameters": [{"name": "local", "in": "path", "required": True,
+                                                "example": "comp-inheritance", "schema": {"type": "string"}},
+                                               rdf_format, _LANG]}},
+        "/ontology": page("page_ontology", "The ontology's terms; RDF by Accept or format", [rdf_format], _GRAPHS),
+        "/gaps": page("page_gaps", "Gap dashboard: coverage heatmap, care-pathway coverage, gaps", [
+            {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+            for name in ("training_type", "level", "mode", "region")]),
+        "/gaps/heatmap.svg": {"get": {"operationId": "figure_heatmap", "summary": "The coverage heatmap (SVG)",
+                                      "tags": ["web interface"], "parameters": [_LANG],
+                                      "responses": {"200": {"description": "SVG", "content": {
+                                          "image/svg+xml": {"schema": {"type": "string"}}}}}}},
+        "/gaps/pathway.svg": {"get": {"operationId": "figure_pathway", "summary": "Coverage along the pathway (SVG)",
+                                      "tags": ["web interface"], "parameters": [_LANG],
+                                      "responses": {"200": {"description": "SVG", "content": {
+                                          "image/svg+xml": {"schema": {"type": "string"}}}}}}},
+        "/path": page("page_path", "The learning-path form and its answer", [
+            {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+            for name in ("role", "have", "region", "max_level", "mode", "training_type")]),
+        "/query": page("page_query", "The SPARQL editor (YASGUI), with the canned queries as examples"),
     }

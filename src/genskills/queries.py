@@ -346,3 +346,20 @@ def run_canned(store: Store, query: CannedQuery, args: Mapping[str, str]) -> Que
     text, terms = query.bind(args)
     check_iri_params(store, query, terms)
     return store.query(text)
+
+
+_EXAMPLE = re.compile(r"\be\.g\. (\S+?)[,;.]?(?:\s|$)")
+
+
+def example_args(query: CannedQuery) -> dict[str, str] | None:
+    """Values for the required parameters of ``query``, from the "e.g. X" of their English
+    descriptions; None when a required parameter has no example."""
+    args = {}
+    for param in query.params:
+        if not param.required:
+            continue
+        match = _EXAMPLE.search(param.description.get("en", ""))
+        if match is None:
+            return None
+        args[param.name] = match.group(1)
+    return args

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from ..engine import AnswerCache
-from . import api, courses, errors, exports, sparql
+from . import analysis_api, api, courses, errors, exports, sparql, ui
 
 
 def create_app(settings, *, store, engine, queries, answers=None) -> Flask:
@@ -27,6 +27,8 @@ def create_app(settings, *, store, engine, queries, answers=None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(courses.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(analysis_api.bp)
+    app.register_blueprint(ui.bp)
     errors.register(app)
 
     @app.after_request

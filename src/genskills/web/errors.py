@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ..errors import (BusyError, ConfigError, ConflictError, ForbiddenError, GenskillsError, InputError,
@@ -37,10 +37,27 @@ def error_body(message: str, status: int, *, problems: list | None = None):
     return response
 
 
+def _wants_page() -> bool:
+    """An error on a page of the web interface is a page too; elsewhere (API, SPARQL) it is JSON."""
+    if request.blueprint == "ui":
+        return True
+    if request.blueprint is None:   # an unknown path: a page for a browser, JSON for programs
+        best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+        return best == "text/html" and request.accept_mimetypes["text/html"] > request.accept_mimetypes["application/json"]
+    return False
+
+
+def error_page(message: str, status: int):
+    response = make_response(render_template("error.html", message=message, status=status), status)
+    return response
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(GenskillsError)
     def handle_genskills(exc: GenskillsError):
         status = next((code for kind, code in STATUS if isinstance(exc, kind)), 500)
+        if _wants_page():
+            return error_page(str(exc), status)
         response = error_body(str(exc), status, problems=getattr(exc, "problems", None))
         if isinstance(exc, UnauthorizedError):
             response.headers["WWW-Authenticate"] = 'Bearer realm="genskills"'
@@ -50,6 +67,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):
+        if _wants_page() and exc.code != 405:
+            return error_page(exc.description or exc.name, exc.code or 500)
         response = error_body(exc.description or exc.name, exc.code or 500)
         for key, value in (exc.get_response().headers.items() if exc.code == 405 else []):
             if key == "Allow":
