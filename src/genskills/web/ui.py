@@ -12,6 +12,7 @@ import json
 import re
 import threading
 import time
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
@@ -22,11 +23,12 @@ from ..catalogue_index import FACETS, Search, read_index
 from ..errors import NotFoundError, QueryError
 from ..figures import Axis, RowGroup, StepCoverage, heatmap_svg, pathway_svg
 from ..formats import GRAPH_ALIASES, negotiate
-from ..namespaces import GSK, GSKD, PREFIXES, compact
-from ..queries import example_args
+from ..jsonld_writer import load_context
+from ..namespaces import GRAPH, GSK, GSKD, PREFIXES, compact
+from ..queries import example_args, expand_iri
 from ..resource_view import description_graph, describe
 from ..stats import collect
-from ..tables import Table
+from ..tables import Table, table_of
 from .i18n import DEFAULT, LANGUAGES, language, text
 
 bp = Blueprint("ui", __name__)
@@ -168,7 +170,7 @@ def courses():
     index = catalogue()
     fmt = request.args.get("format")
     if fmt in ("csv", "json"):
-        everything = index.search(Search(**{**search.__dict__, "page": 1, "page_size": 10 ** 9}), lang=lang)
+        everything = index.search(replace(search, page=1, page_size=len(index.courses) or 1), lang=lang)
         table = _course_table(everything.courses, index, lang)
         if fmt == "csv":
             return _attachment(table.to_csv(), "genskills-courses.csv", "text/csv")
@@ -200,7 +202,6 @@ def _rdf_response(graph, key: str) -> Response:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     if key == "jsonld":
-        from ..jsonld_writer import load_context
         body = graph.serialize(format="json-ld", context=load_context(core()["settings"].root))
     else:
         body = graph.serialize(format=RDFLIB_FORMAT[key])
@@ -233,15 +234,12 @@ def resource(local: str):
     view = describe(core()["store"].query, iri)
     if view is None:
         raise NotFoundError(f"nothing in the graph is about {compact(iri)}")
-    lang = page_lang()
-    facet = _facet_of(view)
-    response = Response(render_template("resource.html", view=view, iri=iri, facet=facet,
+    response = Response(render_template("resource.html", view=view, iri=iri, facet=_facet_of(view),
                                         alternates={k: url_for("ui.resource", local=local, format=k)
                                                     for k in RESOURCE_OFFERS if k != "html"}))
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = ", ".join(f'<{url_for("ui.resource", local=local, format=k)}>; rel="alternate"; '
                                          f'type="{RESOURCE_OFFERS[k]}"' for k in ("ttl", "jsonld"))
-    del lang
     return response
 
 
@@ -261,7 +259,6 @@ def ontology_page():
     key = _negotiated()
     store = core()["store"]
     if key != "html":
-        from ..namespaces import GRAPH
         result = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{GRAPH['ontology']}> {{ ?s ?p ?o }} }}")
         return _rdf_response(result.graph, key)
     terms = memo().get(("ontology-terms", page_lang()), lambda: _ontology_terms(page_lang()))
@@ -269,7 +266,6 @@ def ontology_page():
 
 
 def _ontology_terms(lang: str) -> list[dict]:
-    from ..namespaces import GRAPH
     rows = core()["store"].query(f"""
         PREFIX owl: <http://www.w3.org/2002/07/owl#>
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -297,9 +293,7 @@ def _facets_from_args() -> Facets:
 
 
 def _expanded(facets: Facets) -> Facets:
-    from ..queries import expand_iri
-    return Facets(training_type=expand_iri(facets.training_type) if facets.training_type else None,
-                  level=facets.level, mode=expand_iri(facets.mode) if facets.mode else None)
+    return Facets(training_type=_expand(facets.training_type), level=facets.level, mode=_expand(facets.mode))
 
 
 def heatmap_figure(facets: Facets, lang: str) -> str:
@@ -358,7 +352,6 @@ def pathway_download():
 
 
 def _expand(value: str | None) -> str | None:
-    from ..queries import expand_iri
     return expand_iri(value) if value else None
 
 
@@ -387,9 +380,9 @@ def learning_path():
     have = [v for v in request.args.getlist("have") if v]
     if role:
         work = analysis()
-        competences = [r for r in work.query("competences-of-role", {"role": role, "lang": lang}).rows]
-        competences = [{"competence": str(c), "label": str(label) if label else compact(str(c))}
-                       for c, label, _domain, _domain_label, essential in competences if essential.toPython()]
+        records = table_of(work.query("competences-of-role", {"role": role, "lang": lang})).records()
+        competences = [{"competence": r["competence"], "label": r["label"] or compact(r["competence"])}
+                       for r in records if r["essential"]]
         answer = work.learning_path(role, have=have, constraints=constraints, lang=lang)
     api_args = urlencode([(k, v) for k, v in request.args.items(multi=True) if v and k != "lang"])
     return render_template("path.html", choices=choices, role=_expand(role), answer=answer, competences=competences,
