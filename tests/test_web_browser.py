@@ -27,6 +27,7 @@ if not os.path.exists(CHROMIUM):
     pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 from playwright import sync_api  # noqa: E402  (a test dependency: installed with '.[test]')
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402  (axe-core, bundled in the package)
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +150,7 @@ def test_the_dashboard_and_keyboard_use(page, site):
     page.goto(site.base + "/gaps")
     cells = page.locator("svg [data-count]")
     assert cells.count() > 100
-    assert page.locator("svg[role=img]").count() == 2
+    assert page.locator("svg[role=figure]").count() == 2   # figures with links keep them reachable
     # The first Tab reaches the skip link, which moves focus to the content.
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.className") == "skip"
@@ -166,3 +167,19 @@ def test_pages_fit_a_phone_width(browser, site, path):
     width = tab.evaluate("() => document.documentElement.scrollWidth")
     context.close()
     assert width <= 375, f"{path} is {width} px wide at a 375 px viewport"
+
+
+@pytest.mark.parametrize("path", ["/", "/courses?region=gskd:region-11&q=genomique", "/id/comp-inheritance",
+                                  "/id/course-uca-du-ia-sante", "/gaps", "/path?role=gskd:role-nurse&lang=en",
+                                  "/ontology", "/query"])
+def test_no_wcag_a_or_aa_violation_found_by_axe(page, site, path):
+    """axe-core's WCAG 2.0/2.1 A and AA rules: labels, contrast, ARIA, names, landmarks."""
+    page.goto(site.base + path)
+    if path == "/query":   # the editor and a results table, drawn by YASGUI after load
+        page.wait_for_selector("#yasgui .CodeMirror")
+        page.locator("#examples button").first.click()
+        page.locator("#yasgui .yasr table.dataTable tbody tr").first.wait_for()
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
+                                                                           "wcag21aa"]}})
+    violations = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in result.response["violations"]]
+    assert violations == [], violations

@@ -258,7 +258,7 @@ def test_the_figures_download_as_svg(site):
         status, headers, body = site.request(path)
         assert status == 200 and headers["Content-Type"].startswith("image/svg+xml")
         root = ElementTree.fromstring(body)
-        assert root.tag == "{http://www.w3.org/2000/svg}svg" and root.get("role") == "img"
+        assert root.tag == "{http://www.w3.org/2000/svg}svg" and root.get("role") == "figure"   # it holds links
 
 
 def test_the_learning_path_page_shows_the_api_answer(site):

@@ -35,7 +35,7 @@ Pathway bars: covered competences are a solid dark blue, the uncovered ones a wh
 Everything else serves the same ends: numbers are always written; font sizes are at least
 11 user units at the natural size; the font is the system sans-serif; the root has a
 ``viewBox``, ``width="100%"`` and no fixed height, so that it scales to its container;
-``role="img"`` with ``aria-labelledby`` its ``<title>`` and ``<desc>``, whose ids come
+``role="img"`` (``figure`` when it holds links) with ``aria-labelledby`` its ``<title>`` and ``<desc>``, whose ids come
 from the title (and ``id_prefix``) so two figures on one page do not collide. There are
 presentation attributes (``fill=``) but no ``style`` attribute, no ``<style>`` or
 ``<script>`` element, no image, font or URL other than the SVG namespace and the caller's
@@ -284,10 +284,15 @@ def _hatch(pattern_id: str) -> str:
 
 
 def _document(*, base_id: str, title: str, description: str, width: float, height: float,
-              body: Sequence[str], defs: Sequence[str] = (), lang: str = "") -> str:
-    """The root ``<svg>``: accessible name and description, scalable, the visible title."""
+              body: Sequence[str], defs: Sequence[str] = (), lang: str = "", linked: bool = False) -> str:
+    """The root ``<svg>``: accessible name and description, scalable, the visible title.
+
+    ``role="img"`` makes the figure one image for assistive technology, which hides its
+    children: with links inside (``linked``), the role is ``figure``, which keeps them
+    reachable (axe-core's "nested-interactive" rule).
+    """
     root = {
-        "xmlns": SVG_NS, "role": "img", "aria-labelledby": f"{base_id}-title {base_id}-desc",
+        "xmlns": SVG_NS, "role": "figure" if linked else "img", "aria-labelledby": f"{base_id}-title {base_id}-desc",
         "viewBox": f"0 0 {_num(math.ceil(width))} {_num(math.ceil(height))}", "width": "100%",
         "font-family": FONT_FAMILY, "font-size": FONT_SIZE,
         "lang": lang or None, "xml:lang": lang or None,
@@ -469,7 +474,8 @@ def heatmap_svg(rows: Sequence[Axis], columns: Sequence[Axis], counts: Mapping[t
                 MARGIN + legend_width, MARGIN + _text_width(title, TITLE_SIZE, bold=True)) + MARGIN
     height = y + 20 + legend_height + MARGIN
     return _document(base_id=base_id, title=title, description=description, width=width, height=height,
-                     body=body, defs=[_hatch(hatch_id)], lang=lang)
+                     body=body, defs=[_hatch(hatch_id)], lang=lang,
+                     linked=any(axis.href for axis in (*rows, *columns)))
 
 
 # --- coverage along the care pathway ----------------------------------------------------------
@@ -584,4 +590,4 @@ def pathway_svg(steps: Sequence[StepCoverage], *, title: str, description: str,
                 MARGIN + _text_width(title, TITLE_SIZE, bold=True)) + MARGIN
     height = top + len(ordered) * STEP_HEIGHT + MARGIN
     return _document(base_id=base_id, title=title, description=description, width=width, height=height,
-                     body=body, defs=[_hatch(hatch_id)], lang=lang)
+                     body=body, defs=[_hatch(hatch_id)], lang=lang, linked=any(step.href for step in ordered))

@@ -22,7 +22,10 @@
             running: "Requête en cours…",
             failed: "La requête a échoué : le message est affiché sous l'éditeur.",
             results: function (n) { return n + (n > 1 ? " résultats" : " résultat"); },
-            done: "Réponse reçue."
+            done: "Réponse reçue.",
+            editorLabel: "Éditeur de requête SPARQL",
+            editorScroll: "Texte de la requête (défilement)",
+            pageSize: "Lignes par page"
         },
         en: {
             tabName: "Query",
@@ -30,7 +33,10 @@
             running: "Running the query…",
             failed: "The query failed: the message is shown below the editor.",
             results: function (n) { return n + (n === 1 ? " result" : " results"); },
-            done: "Response received."
+            done: "Response received.",
+            editorLabel: "SPARQL query editor",
+            editorScroll: "Query text (scrolls)",
+            pageSize: "Rows per page"
         }
     };
 
@@ -198,6 +204,23 @@
         });
     }
 
+    // Names for YASGUI's unlabelled controls (axe-core "label", "select-name" and
+    // "scrollable-region-focusable"), applied again whenever YASGUI redraws a part.
+    function labelControls(root, text) {
+        root.querySelectorAll(".CodeMirror textarea:not([aria-label])").forEach(function (area) {
+            area.setAttribute("aria-label", text.editorLabel);
+        });
+        root.querySelectorAll(".CodeMirror-scroll").forEach(function (scroll) {
+            if (scroll.getAttribute("tabindex") !== "0") {
+                scroll.setAttribute("tabindex", "0");
+                scroll.setAttribute("aria-label", text.editorScroll);
+            }
+        });
+        root.querySelectorAll("select.tableSizer:not([aria-label])").forEach(function (select) {
+            select.setAttribute("aria-label", text.pageSize);
+        });
+    }
+
     function init() {
         var root = document.getElementById("yasgui");
         if (!root || typeof window.Yasgui !== "function") {
@@ -237,6 +260,14 @@
         });
 
         addExampleButtons(document.getElementById("examples"), queries, yasgui);
+        labelControls(root, text);
+        var pending = false;
+        new MutationObserver(function () {
+            if (!pending) {
+                pending = true;
+                window.setTimeout(function () { pending = false; labelControls(root, text); }, 0);
+            }
+        }).observe(root, {childList: true, subtree: true});
     }
 
     if (document.readyState === "loading") {
