@@ -326,3 +326,20 @@ def test_pages_load_nothing_from_outside(site):
             for name in ("src", "href") if tag in ("script", "link", "img", "iframe") else ("src",):
                 value = attrs.get(name, "")
                 assert not value.startswith(("http:", "https:", "//")), (path, tag, value)
+
+
+def test_a_hostile_iri_in_the_data_never_becomes_a_link_target():
+    """An import could state any IRI: only http(s) and mailto ones are linked as they are."""
+    from types import SimpleNamespace
+
+    from genskills.web import create_app
+    from genskills.web.ui import link_for
+
+    app = create_app(SimpleNamespace(cors_origins="", update_token=""), store=None, engine=None, queries={})
+    with app.test_request_context("/id/x"):
+        assert link_for("javascript:alert(1)").startswith("/sparql?query=DESCRIBE")
+        assert link_for("JavaScript:alert(1)").startswith("/sparql?")
+        assert link_for("data:text/html,<script>").startswith("/sparql?")
+        assert link_for("https://edamontology.org/topic_0091") == "https://edamontology.org/topic_0091"
+        assert link_for(str(GSKD["comp-inheritance"])) == "/id/comp-inheritance"
+        assert link_for(str(GSK.Course)) == "/ontology#Course"

@@ -39,6 +39,8 @@ LOCAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}")
 RESOURCE_OFFERS = {"html": "text/html", "ttl": "text/turtle", "jsonld": "application/ld+json",
                    "nt": "application/n-triples", "xml": "application/rdf+xml"}
 RDFLIB_FORMAT = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt11", "xml": "pretty-xml"}
+#: Schemes of outside IRIs that pages link to as they are.
+SAFE_SCHEMES = ("http", "https", "mailto")
 #: Without a store generation (a remote store), cached pages are recomputed after this.
 REMOTE_CACHE_SECONDS = 60
 
@@ -116,7 +118,11 @@ def link_for(iri: str) -> str:
         return url_for("ui.resource", local=iri[len(str(GSKD)):]) + suffix
     if iri.startswith(str(GSK)):
         return url_for("ui.ontology_page") + suffix + "#" + iri[len(str(GSK)):]
-    return iri
+    if iri.split(":", 1)[0].lower() in SAFE_SCHEMES:
+        return iri
+    # Any other scheme (urn:, javascript:, data:...) never becomes a link target: the graph's
+    # description of the IRI, through the SPARQL endpoint, is shown instead.
+    return url_for("sparql.query", query=f"DESCRIBE <{iri}>")
 
 
 @bp.app_context_processor
