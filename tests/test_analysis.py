@@ -49,7 +49,7 @@ def test_coverage_by_competence_counts_courses_directly_and_through_the_domain(a
     # C1: K1 and K4 in R1, K2 in R2; C3: K4 in R1 and K3 online, which has no region.
     assert {c: rows[t(c)]["regions"] for c in ("c1", "c2", "c3", "c4")} == {"c1": 2, "c2": 1, "c3": 1, "c4": 0}
     assert rows[t("c1")]["domain"] == t("d1") and rows[t("c1")]["domain_label"] == "Domaine un"
-    assert rows[t("c3")]["steps"] == "2"
+    assert rows[t("c3")]["first_step"] == 2 and rows[t("c1")]["first_step"] == 1
 
 
 def test_a_region_facet_counts_the_courses_taught_there_and_the_online_ones(analysis):

@@ -8,9 +8,9 @@ import json
 import subprocess
 import sys
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
-from rdflib.compare import isomorphic
 
 from conftest import ROOT
 from genskills.sources import SOURCES
@@ -98,6 +98,32 @@ def store_content(cli_store):
     content = {name: store.read_graph(name) for name in store.graph_names()}
     del store
     return content
+
+
+def canonical(graph: Graph) -> ox.Dataset:
+    """``graph`` with its blank nodes renamed by RDFC-1.0 (W3C RDF Dataset Canonicalization):
+    two graphs are isomorphic exactly when their canonical forms are equal. pyoxigraph does it
+    in a tenth of a second where rdflib.compare.isomorphic takes seconds on the look-alike
+    blank nodes of the shapes."""
+    dataset = ox.Dataset(ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return dataset
+
+
+def isomorphic(first: Graph, second: Graph) -> bool:
+    return len(first) == len(second) and canonical(first) == canonical(second)
+
+
+def test_isomorphic_tells_blank_node_names_from_links():
+    """The check above: blind to the names of blank nodes, not to which node links to which."""
+    def parse(text):
+        return Graph().parse(data=text, format="turtle")
+
+    first = parse('_:a <http://ex/p> _:b . _:b <http://ex/q> "x" . _:c <http://ex/q> "y" .')
+    renamed = parse('_:z <http://ex/q> "y" . _:x <http://ex/q> "x" . _:w <http://ex/p> _:x .')
+    relinked = parse('_:a <http://ex/p> _:c . _:b <http://ex/q> "x" . _:c <http://ex/q> "y" .')
+    assert isomorphic(first, renamed)
+    assert not isomorphic(first, relinked)
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "nq", "trig", "jsonld", "xml"])

@@ -25,7 +25,19 @@ CALLS = [
     "/api/queries/step-coverage",
     "/api/queries/role-gaps-in-region?role=role-bioinformatician&region=region-27",
     "/api/queries/search-labels?text=g%C3%A9n%C3%A9tique",
+    "/api/queries/class-members?class=gsk:Region&lang=en",
+    "/api/queries/coverage-by-competence?region=region-84",
+    "/api/queries/coverage-by-domain?training_type=type-master",
+    "/api/queries/coverage-by-step?level=7&mode=gsk:OnSite",
+    "/api/queries/coverage-matrix",
+    "/api/queries/role-gaps?role=role-bioinformatician&region=region-94&max_level=5",
+    "/api/queries/learning-path-candidates?role=role-nurse&region=region-84",
+    "/api/queries/catalogue-gaps",
 ]
+#: Canned queries whose answer on the shipped data is empty: the shipped catalogue has no
+#: competence or step without a course or in one region only (tests/test_analysis.py checks
+#: catalogue-gaps on a graph that has some).
+EMPTY_ON_SHIPPED_DATA = {"catalogue-gaps"}
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +87,8 @@ def test_canned_queries_give_identical_answers(servers, path):
     assert status_remote == status_embedded == 200, (remote, local)
     assert remote["head"]["vars"] == local["head"]["vars"]
     assert _rows(remote) == _rows(local)
-    assert _rows(local), f"{path} answers nothing on the shipped data"
+    if urllib.parse.urlparse(path).path.rsplit("/", 1)[1] not in EMPTY_ON_SHIPPED_DATA:
+        assert _rows(local), f"{path} answers nothing on the shipped data"
 
 
 def test_every_canned_query_is_called_here():

@@ -160,14 +160,13 @@ def test_load_shipped_sources_then_reload_one(any_store):
 
 
 @pytest.fixture
-def disk_store(tmp_path):
-    from conftest import ROOT
-    from genskills.loading import load_sources
+def disk_store(loaded_store, tmp_path):
+    """A store on disk holding every shipped source, that the test may change: a checkpoint of
+    the session's loaded store (hard links: milliseconds, where a load of its own takes seconds)."""
     from genskills.store import OxigraphStore
 
-    store = OxigraphStore(tmp_path / "store")
-    load_sources(store, ROOT)
-    return store
+    loaded_store.checkpoint(tmp_path / "store")
+    return OxigraphStore(tmp_path / "store")
 
 
 def test_a_load_keeps_the_graphs_it_does_not_rebuild(disk_store):

@@ -19,7 +19,7 @@ import pytest
 from conftest import ROOT
 from genskills.queries import load_queries
 from server import Server
-from test_remote_server import CALLS
+from test_remote_server import CALLS, EMPTY_ON_SHIPPED_DATA
 from test_server import COUNT_COURSES, courses_in
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -89,7 +89,8 @@ def test_canned_queries_give_identical_answers(servers, path):
     status_virtuoso, remote = over_virtuoso.json(path)
     status_embedded, local = embedded.json(path)
     assert status_embedded == 200, local
-    assert local["results"]["bindings"], f"{path} answers nothing on the shipped data"
+    if _name(path) not in EMPTY_ON_SHIPPED_DATA:
+        assert local["results"]["bindings"], f"{path} answers nothing on the shipped data"
     assert status_virtuoso == 200, remote
     assert remote["head"]["vars"] == local["head"]["vars"]
     concat = answers.concat_columns(load_queries(ROOT / "queries")[_name(path)].text)
