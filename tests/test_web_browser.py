@@ -54,6 +54,9 @@ def page(browser, site):
     tab.on("request", lambda request: requests.append(request.url))
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
+    # A Content-Security-Policy violation is reported on the console, not as a page error.
+    tab.on("console", lambda message: errors.append(message.text)
+           if message.type == "error" and "Content Security Policy" in message.text else None)
     tab.set_default_timeout(30_000)
     yield tab
     context.close()

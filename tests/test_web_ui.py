@@ -343,3 +343,24 @@ def test_a_hostile_iri_in_the_data_never_becomes_a_link_target():
         assert link_for("https://edamontology.org/topic_0091") == "https://edamontology.org/topic_0091"
         assert link_for(str(GSKD["comp-inheritance"])) == "/id/comp-inheritance"
         assert link_for(str(GSK.Course)) == "/ontology#Course"
+
+
+@pytest.mark.parametrize("path", ["/", "/courses?q=x", "/id/comp-inheritance", "/ontology", "/gaps", "/path",
+                                  "/query", "/id/no-such-thing", "/courses?level=99"])
+def test_every_page_sends_the_security_headers(site, path):
+    status, headers, _ = site.request(path, headers={"Accept": "text/html"})
+    assert headers["Content-Type"].startswith("text/html")
+    policy = dict(part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";"))
+    assert policy["script-src"] == "'self'"            # no inline script, no eval
+    assert policy["frame-ancestors"] == "'none'" and policy["object-src"] == "'none'"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_no_page_holds_an_inline_script(site):
+    for path in ("/", "/courses", "/id/comp-inheritance", "/gaps", "/path?role=gskd:role-nurse", "/query"):
+        page = get_page(site, path)
+        for tag, attrs in page.elements:
+            if tag == "script":
+                assert "src" in attrs or attrs.get("type") == "application/json", (path, attrs)
+            assert not any(name.startswith("on") for name in attrs), (path, tag, attrs)   # no onclick=...

@@ -8,6 +8,19 @@ from ..engine import AnswerCache
 from . import analysis_api, api, courses, errors, exports, sparql, ui
 
 
+#: Headers of every HTML page. Scripts only from this server, never inline (the pages have
+#: none: JSON data blocks are not scripts); styles may be inline because YASGUI's editor and
+#: table set some from script; images from here or data: URIs (YASGUI's icons); no plugin,
+#: no framing by another site, forms post only here.
+PAGE_SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                               "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+                               "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
 def create_app(settings, *, store, engine, queries, answers=None) -> Flask:
     """The Flask app of genskills.
 
@@ -48,6 +61,9 @@ def create_app(settings, *, store, engine, queries, answers=None) -> Flask:
             response.headers["Access-Control-Expose-Headers"] = "ETag, Location"
             response.headers["Access-Control-Max-Age"] = "600"
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if response.mimetype == "text/html":
+            for name, value in PAGE_SECURITY_HEADERS.items():
+                response.headers.setdefault(name, value)
         return response
 
     return app
