@@ -27,6 +27,8 @@ from .loading import (load_sources, parse_files, shipped_data, shipped_shapes, v
                       validate_files)
 from .ontology import reason as run_reasoner
 from .analysis import Analysis, Constraints, Facets
+from .backup import backup as take_backup
+from .backup import restore as restore_backup
 from .namespaces import compact
 from .queries import expand_iri, load_queries, run_canned
 from .rdfio import union
@@ -529,6 +531,32 @@ def path(ctx: click.Context, role, have, region, max_level, mode, training_types
             click.echo(f"     - {answer.labels.get(competence) or compact(competence)}")
     for competence, reason in sorted(answer.uncovered.items()):
         click.echo(f"not covered: {answer.labels.get(competence) or compact(competence)} ({reason})")
+
+
+@cli.command(help="Copy the embedded store to a new folder: a consistent checkpoint with a manifest. While a "
+                  "server runs on the store, its newest snapshot (every acknowledged write) is copied.")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def backup(ctx: click.Context, folder: Path) -> None:
+    settings = _settings(ctx)
+    if settings.endpoint:
+        raise InputError("backup copies the embedded store; back up a remote endpoint with its own tools, "
+                         "or with `genskills export --format nq`")
+    info = take_backup(settings.store_path, folder)
+    click.echo(f"backed up {info.quads} quads from {info.source} to {info.folder}")
+
+
+@cli.command(help="Replace the embedded store with a backup (after checking it); the replaced store is kept "
+                  "beside it as <store>.before-restore-<time>. Refused while a server runs on the store.")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.pass_context
+def restore(ctx: click.Context, folder: Path) -> None:
+    settings = _settings(ctx)
+    if settings.endpoint:
+        raise InputError("restore replaces the embedded store; a remote endpoint restores with its own tools")
+    replaced = restore_backup(folder, settings.store_path)
+    click.echo(f"restored {settings.store_path} from {folder}"
+               + (f"; the store it replaced is kept at {replaced}" if replaced else ""))
 
 
 @cli.command(help="Serve the SPARQL endpoint (/sparql), the canned queries (/api/queries) and their OpenAPI "

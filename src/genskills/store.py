@@ -231,6 +231,14 @@ class OxigraphStore:
             hint = " (is another genskills process using it?)" if "lock" in str(exc).lower() else ""
             raise StoreError(f"cannot open the store at {self.path}: {exc}{hint}") from exc
 
+    def close(self) -> None:
+        """Release the store's files and lock; the object is unusable afterwards."""
+        self._close()
+
+    def __len__(self) -> int:
+        """The number of quads in every graph."""
+        return len(self._ox)
+
     def _close(self) -> None:
         """Release the store's files and lock (pyoxigraph closes a store when it is freed)."""
         self._ox = None
@@ -324,7 +332,8 @@ class OxigraphStore:
         if self.path is None:
             raise StoreError("an in-memory store has no checkpoint")
         try:
-            self._ox.flush()
+            if not self.read_only:   # a read-only store has nothing of its own to write out
+                self._ox.flush()
             self._ox.backup(str(target))
         except OSError as exc:
             raise StoreError(f"{self.description}: checkpoint to {target} failed: {exc}") from exc
