@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -21,6 +22,10 @@ class Server:
         command = [sys.executable, "-m", "genskills", *args, "serve", "--port", str(self.port), *serve_args]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                         env={**os.environ, **(env or {})})
+        # Read the server's output as it comes (one request log line per request): a pipe left
+        # unread fills up and then blocks the server.
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
         deadline = time.monotonic() + 180
         while True:
             try:
@@ -49,6 +54,10 @@ class Server:
         status, headers, body = self.request(path, **kwargs)
         return status, json.loads(body) if body else None
 
+    def _drain(self) -> None:
+        for line in self.process.stdout:
+            self.log.append(line)
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -57,6 +66,6 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self._reader.join(timeout=20)
         if self.process.stdout:
-            self.log.append(self.process.stdout.read())
             self.process.stdout.close()

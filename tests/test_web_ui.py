@@ -7,6 +7,7 @@ HTML with the standard library's parser, which is enough to check what a page sa
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import urllib.parse
@@ -364,3 +365,29 @@ def test_no_page_holds_an_inline_script(site):
             if tag == "script":
                 assert "src" in attrs or attrs.get("type") == "application/json", (path, attrs)
             assert not any(name.startswith("on") for name in attrs), (path, tag, attrs)   # no onclick=...
+
+
+def test_each_request_is_logged_as_one_json_line_without_secrets(tmp_path):
+    token = "s3cret-token-for-the-log-test"
+    running = Server("--store", str(tmp_path / "store"), env={"GENSKILLS_UPDATE_TOKEN": token})
+    try:
+        query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        running.request("/sparql?" + urllib.parse.urlencode({"query": query}))
+        running.request("/sparql/update", method="POST", data=b"update=INSERT+DATA+%7B%7D",
+                        headers={"Authorization": f"Bearer {token}",
+                                 "Content-Type": "application/x-www-form-urlencoded"})
+        running.request("/id/no-such-thing")
+    finally:
+        running.stop()
+    text = "".join(running.log)
+    assert token not in text
+    records = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    by_path = {r["path"]: r for r in records}
+    sparql = by_path["/sparql"]
+    assert sparql["method"] == "GET" and sparql["status"] == 200 and sparql["route"] == "/sparql"
+    assert sparql["query_hash"] == hashlib.sha256(query.encode()).hexdigest()[:16]
+    assert query not in text, "the query text itself is not logged"
+    assert isinstance(sparql["duration_ms"], float) and sparql["duration_ms"] >= 0
+    update = by_path["/sparql/update"]
+    assert update["status"] == 204 and update["query_hash"] == hashlib.sha256(b"INSERT DATA {}").hexdigest()[:16]
+    assert by_path["/id/no-such-thing"]["status"] == 404 and by_path["/id/no-such-thing"]["route"] == "/id/<local>"

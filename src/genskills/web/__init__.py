@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask
+import hashlib
+import json
+import logging
+import time
+
+from flask import Flask, g, request
 
 from ..engine import AnswerCache
 from . import analysis_api, api, courses, errors, exports, sparql, ui
 
+
+#: One JSON line per request (genskills serve writes them to standard error).
+ACCESS_LOG = logging.getLogger("genskills.access")
 
 #: Headers of every HTML page. Scripts only from this server, never inline (the pages have
 #: none: JSON data blocks are not scripts); styles may be inline because YASGUI's editor and
@@ -44,6 +52,16 @@ def create_app(settings, *, store, engine, queries, answers=None) -> Flask:
     app.register_blueprint(ui.bp)
     errors.register(app)
 
+    @app.before_request
+    def start_clock():
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response):
+        if ACCESS_LOG.isEnabledFor(logging.INFO):
+            ACCESS_LOG.info(json.dumps(_access_record(response), ensure_ascii=False))
+        return response
+
     @app.after_request
     def cors(response):
         allowed = settings.cors_origins.strip()
@@ -67,3 +85,26 @@ def create_app(settings, *, store, engine, queries, answers=None) -> Flask:
         return response
 
     return app
+
+
+def _access_record(response) -> dict:
+    """What one request did, for operators: never a header's value, a body or a token.
+
+    The SPARQL text is not logged (it may hold personal data a user typed); its hash lets
+    an operator group the requests of one query and find it again in their own records.
+    """
+    text = request.values.get("query") or request.values.get("update")
+    if text is None and request.mimetype in ("application/sparql-query", "application/sparql-update"):
+        text = request.get_data(as_text=True, cache=True)
+    started = g.get("started")
+    return {
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "method": request.method,
+        "route": request.url_rule.rule if request.url_rule is not None else None,
+        "path": request.path,
+        "status": response.status_code,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started is not None else None,
+        "query_hash": hashlib.sha256(text.encode("utf-8")).hexdigest()[:16] if text else None,
+        "bytes": response.calculate_content_length(),
+        "client": request.remote_addr,
+    }

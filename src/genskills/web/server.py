@@ -40,6 +40,13 @@ def serve(settings, *, progress=lambda step: None) -> None:
     server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads,
                            ident="genskills")
     logging.getLogger("waitress").setLevel(logging.WARNING)
+    access = logging.getLogger("genskills.access")
+    if not access.handlers:   # one JSON object per line on standard error, for log collectors
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
+        access.setLevel(logging.INFO)
+        access.propagate = False
 
     stopping = []
 
