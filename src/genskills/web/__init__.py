@@ -8,6 +8,7 @@ import logging
 import time
 
 from flask import Flask, g, request
+from werkzeug.exceptions import HTTPException
 
 from ..engine import AnswerCache
 from . import analysis_api, api, courses, errors, exports, sparql, ui
@@ -93,9 +94,12 @@ def _access_record(response) -> dict:
     The SPARQL text is not logged (it may hold personal data a user typed); its hash lets
     an operator group the requests of one query and find it again in their own records.
     """
-    text = request.values.get("query") or request.values.get("update")
-    if text is None and request.mimetype in ("application/sparql-query", "application/sparql-update"):
-        text = request.get_data(as_text=True, cache=True)
+    try:
+        text = request.values.get("query") or request.values.get("update")
+        if text is None and request.mimetype in ("application/sparql-query", "application/sparql-update"):
+            text = request.get_data(as_text=True, cache=True)
+    except HTTPException:   # a body refused (413, bad encoding) is not read to log it
+        text = None
     started = g.get("started")
     return {
         "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
