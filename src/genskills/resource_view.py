@@ -9,7 +9,6 @@ triple with the resource as subject or as object.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -17,9 +16,7 @@ from rdflib import Graph, Literal, URIRef
 
 from .errors import QueryError
 from .namespaces import GSK, INFERRED_GRAPH, STAGING_PREFIX
-
-#: An absolute IRI with none of the characters SPARQL forbids between < and >.
-_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
+from .safety import is_absolute_iri
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -124,7 +121,7 @@ class ResourceView:
 
 def _checked(iri: str) -> str:
     """``iri`` if it can go between angle brackets in a query as one IRI, else QueryError."""
-    if not _IRI.fullmatch(iri):
+    if not is_absolute_iri(iri):
         raise QueryError(f"not an IRI: {iri!r}")
     return iri
 
@@ -176,7 +173,7 @@ def describe(run, iri: str) -> ResourceView | None:
 def _labels(run, iris: set[str]) -> dict[str, dict[str, str]]:
     """The rdfs:label of each IRI, by language (any graph: the alignments label EDAM terms)."""
     found: dict[str, dict[str, str]] = defaultdict(dict)
-    iris = sorted(i for i in iris if _IRI.fullmatch(i))
+    iris = sorted(i for i in iris if is_absolute_iri(i))
     for start in range(0, len(iris), 500):   # VALUES lists of a bounded size
         values = " ".join(f"<{i}>" for i in iris[start:start + 500])
         for subject, label in run(f"""SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }}

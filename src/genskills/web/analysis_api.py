@@ -20,7 +20,8 @@ bp = Blueprint("analysis_api", __name__)
 FORMATS = ("json", "csv")
 
 
-def _analysis() -> Analysis:
+def analysis() -> Analysis:
+    """The analysis over this app's store, its queries run by the engine (under its time limit)."""
     core = current_app.extensions["genskills"]
     engine = core["engine"]
     return Analysis(core["store"], core["queries"], run=lambda sparql: engine.query(sparql))
@@ -84,14 +85,14 @@ def _facets() -> Facets:
 def coverage():
     _known("by", "region", "training_type", "level", "mode")
     by = _single("by") or "step"
-    table = _analysis().coverage(by, _facets(), lang=_lang())
+    table = analysis().coverage(by, _facets(), lang=_lang())
     return _send(table.to_json(), table.to_csv, f"genskills-coverage-by-{by}")
 
 
 @bp.route("/api/analysis/matrix", methods=["GET"])
 def matrix():
     _known("training_type", "level", "mode")
-    answer = _analysis().matrix(_facets(), lang=_lang())
+    answer = analysis().matrix(_facets(), lang=_lang())
     return _send(answer.to_json(), lambda: answer.table().to_csv(), "genskills-coverage-matrix")
 
 
@@ -103,14 +104,14 @@ def role_gaps():
         raise QueryError("parameter 'role' is required, e.g. role=gskd:role-bioinformatician "
                          "(for the whole catalogue: /api/analysis/catalogue-gaps)")
     constraints = Constraints(region=_iri("region"), max_level=_integer("max_level", 1, 8), mode=_iri("mode"))
-    table = _analysis().role_gaps(role, constraints, lang=_lang())
+    table = analysis().role_gaps(role, constraints, lang=_lang())
     return _send(table.to_json(), table.to_csv, "genskills-role-gaps")
 
 
 @bp.route("/api/analysis/catalogue-gaps", methods=["GET"])
 def catalogue_gaps():
     _known()
-    table = _analysis().catalogue_gaps(lang=_lang())
+    table = analysis().catalogue_gaps(lang=_lang())
     return _send(table.to_json(), table.to_csv, "genskills-catalogue-gaps")
 
 
@@ -125,6 +126,6 @@ def learning_path():
     constraints = Constraints(region=_iri("region"), max_level=_integer("max_level", 1, 8), mode=_iri("mode"),
                               training_types=types)
     limit = _integer("exact_limit", 0, 25)
-    answer = _analysis().learning_path(role, have=have, constraints=constraints, lang=_lang(),
+    answer = analysis().learning_path(role, have=have, constraints=constraints, lang=_lang(),
                                        exact_limit=20 if limit is None else limit)
     return _send(answer.to_json(), lambda: answer.table().to_csv(), "genskills-learning-path")

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from ..analysis import Analysis, Constraints, Facets
+from ..analysis import Constraints, Facets
 from ..catalogue_index import FACETS, Search, read_index
 from ..errors import NotFoundError, QueryError
 from ..figures import Axis, RowGroup, StepCoverage, heatmap_svg, pathway_svg
@@ -29,6 +29,7 @@ from ..queries import example_args, expand_iri
 from ..resource_view import description_graph, describe
 from ..stats import collect
 from ..tables import Table, table_of
+from .analysis_api import analysis
 from .i18n import DEFAULT, LANGUAGES, language, text
 
 bp = Blueprint("ui", __name__)
@@ -79,11 +80,6 @@ def memo():
     if "ui_memo" not in extensions:
         extensions["ui_memo"] = _Memo()
     return extensions["ui_memo"]
-
-
-def analysis() -> Analysis:
-    engine = core()["engine"]
-    return Analysis(core()["store"], core()["queries"], run=lambda sparql: engine.query(sparql))
 
 
 def catalogue():
