@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 #: ../shared/domain beside the checkout: the verified facts the data was built from.
 #: CI lays a copy of shared/ beside its clone; tests that need it skip without it.
 DOMAIN = ROOT.parent / "shared" / "domain"
+#: The hand-made graph of the analysis tests; its header draws it, so a person can check answers.
+ANALYSIS_SMALL = ROOT / "tests" / "data" / "analysis-small.ttl"
 
 
 def free_port() -> int:
@@ -103,3 +105,16 @@ def project_copy(tmp_path):
     for folder in ("ontology", "shapes", "data"):
         shutil.copytree(ROOT / folder, root / folder)
     return root
+
+
+def analysis_small_store(path: Path) -> OxigraphStore:
+    """A store on disk at ``path`` holding the ontology and the graph of ANALYSIS_SMALL (derived facts built)."""
+    from rdflib import Graph
+
+    from genskills.namespaces import GRAPH
+    from genskills.rdfio import parse_file
+
+    store = OxigraphStore(path)
+    store.replace_graphs({GRAPH["ontology"]: parse_file(ROOT / "ontology" / "genskills.ttl"),
+                          GRAPH["test-analysis"]: Graph().parse(ANALYSIS_SMALL)})
+    return store

@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import pytest
-from rdflib import Graph
 
+from conftest import ROOT, analysis_small_store
 from genskills.analysis import EXCLUDED, NO_COURSE, Analysis, Constraints, Facets
 from genskills.errors import NotFoundError, QueryError
-from genskills.namespaces import GRAPH, GSK, GSKD
+from genskills.namespaces import GSK, GSKD
 from genskills.queries import load_queries
-from genskills.rdfio import parse_file
-from genskills.store import OxigraphStore
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def t(name: str) -> str:
@@ -29,11 +24,7 @@ def t(name: str) -> str:
 
 @pytest.fixture(scope="module")
 def analysis(tmp_path_factory):
-    store = OxigraphStore(tmp_path_factory.mktemp("analysis") / "store")
-    small = Graph()
-    small.parse(ROOT / "tests" / "data" / "analysis-small.ttl")
-    store.replace_graphs({GRAPH["ontology"]: parse_file(ROOT / "ontology" / "genskills.ttl"),
-                          GRAPH["test-analysis"]: small})
+    store = analysis_small_store(tmp_path_factory.mktemp("analysis") / "store")
     return Analysis(store, load_queries(ROOT / "queries"))
 
 

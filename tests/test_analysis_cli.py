@@ -7,16 +7,11 @@ import io
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from rdflib import Graph
 
-from genskills.namespaces import GRAPH, GSKD
-from genskills.rdfio import parse_file
-from genskills.store import OxigraphStore
-
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import analysis_small_store
+from genskills.namespaces import GSKD
 
 
 def t(name: str) -> str:
@@ -26,12 +21,7 @@ def t(name: str) -> str:
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     path = tmp_path_factory.mktemp("analysis-cli") / "store"
-    built = OxigraphStore(path)
-    small = Graph()
-    small.parse(ROOT / "tests" / "data" / "analysis-small.ttl")
-    built.replace_graphs({GRAPH["ontology"]: parse_file(ROOT / "ontology" / "genskills.ttl"),
-                          GRAPH["test-analysis"]: small})
-    del built   # the CLI opens the store itself (read-only)
+    analysis_small_store(path).close()   # the CLI opens the store itself (read-only)
     return path
 
 

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
-from rdflib import Graph
 
+from conftest import analysis_small_store
 from genskills.catalogue_index import Search, fold, read_index
 from genskills.errors import QueryError
-from genskills.namespaces import GRAPH, GSK, GSKD
-from genskills.rdfio import parse_file
-from genskills.store import OxigraphStore
-
-ROOT = Path(__file__).resolve().parents[1]
+from genskills.namespaces import GSK, GSKD
 
 
 def t(name: str) -> str:
@@ -22,12 +17,7 @@ def t(name: str) -> str:
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    store = OxigraphStore(tmp_path_factory.mktemp("index") / "store")
-    small = Graph()
-    small.parse(ROOT / "tests" / "data" / "analysis-small.ttl")
-    store.replace_graphs({GRAPH["ontology"]: parse_file(ROOT / "ontology" / "genskills.ttl"),
-                          GRAPH["test-index"]: small})
-    return read_index(store.query)
+    return read_index(analysis_small_store(tmp_path_factory.mktemp("index") / "store").query)
 
 
 def found(index, **search) -> list[str]:
