@@ -566,14 +566,15 @@ def restore(ctx: click.Context, folder: Path) -> None:
 @click.option("--threads", type=int, help="HTTP threads (default 8).")
 @click.option("--query-workers", type=int, help="Processes running queries on the embedded store (default 2).")
 @click.option("--query-timeout", type=float, help="Seconds a query may run (default 5).")
+@click.option("--query-memory-mb", type=int, help="Megabytes of memory a query worker may use (default 2048).")
 @click.option("--max-rows", type=int, help="Rows a result may hold (default 10000).")
 @click.pass_context
-def serve(ctx: click.Context, host, port, threads, query_workers, query_timeout, max_rows) -> None:
+def serve(ctx: click.Context, host, port, threads, query_workers, query_timeout, query_memory_mb, max_rows) -> None:
     from .web.server import serve as run_server
 
     settings = load_settings(**ctx.obj).with_overrides(
         host=host, port=port, threads=threads, query_workers=query_workers, query_timeout=query_timeout,
-        max_rows=max_rows)
+        query_memory_mb=query_memory_mb, max_rows=max_rows)
     run_server(settings, progress=lambda step: click.echo(f"serve: {step}", err=True))
 
 

@@ -54,6 +54,8 @@ SETTINGS: tuple[Setting, ...] = (
             "processes that run queries on the embedded store (queries run in parallel)"),
     Setting("query_timeout", "GENSKILLS_QUERY_TIMEOUT", float,
             "seconds a query may run before it is stopped (HTTP 503)"),
+    Setting("query_memory_mb", "GENSKILLS_QUERY_MEMORY_MB", int,
+            "megabytes of memory a query worker may use; a query that needs more is stopped (HTTP 503)"),
     Setting("max_rows", "GENSKILLS_MAX_ROWS", int, "rows or triples a query result may hold (else HTTP 400)"),
     Setting("answer_cache_mb", "GENSKILLS_ANSWER_CACHE_MB", int,
             "megabytes of canned-query answers kept until the next write (0: none kept)"),
@@ -77,6 +79,7 @@ class Settings:
     threads: int = 8
     query_workers: int = 2
     query_timeout: float = 5.0
+    query_memory_mb: int = 2048
     max_rows: int = 10_000
     answer_cache_mb: int = 64
     cors_origins: str = "*"
@@ -116,7 +119,11 @@ def _typed(name: str, value):
         return kind(value)
     except (TypeError, ValueError):
         setting = _setting(name)
-        raise ConfigError(f"setting {name} ({setting.env}) must be a {kind.__name__}, got {value!r}") from None
+        raise ConfigError(f"setting {name} ({setting.env}) must be {_KIND_NAMES.get(kind, kind.__name__)}, "
+                          f"got {value!r}") from None
+
+
+_KIND_NAMES = {int: "a whole number", float: "a number", str: "a text", Path: "a path"}
 
 
 def _checked(settings: Settings) -> Settings:
@@ -126,7 +133,8 @@ def _checked(settings: Settings) -> Settings:
             raise ConfigError(f"setting {name} ({_setting(name).env}) must be an http(s) URL, got {url!r}")
     if not settings.root.is_dir():
         raise ConfigError(f"setting root (GENSKILLS_ROOT): {settings.root} is not a folder")
-    for name, low in (("port", 0), ("threads", 1), ("query_workers", 1), ("max_rows", 1), ("answer_cache_mb", 0)):
+    for name, low in (("port", 0), ("threads", 1), ("query_workers", 1), ("max_rows", 1), ("answer_cache_mb", 0),
+                      ("query_memory_mb", 64)):
         if getattr(settings, name) < low:
             raise ConfigError(f"setting {name} ({_setting(name).env}) must be at least {low}")
     if not 0 < settings.query_timeout <= 3600:

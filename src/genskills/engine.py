@@ -30,12 +30,14 @@ class Limits:
     timeout: float = 5.0          # seconds a query may run
     max_rows: int = 10_000        # rows (or triples) a result may hold
     queue_wait: float = 10.0      # seconds a request may wait for a free worker
+    memory_mb: int = 2048         # memory a query worker may use (its data segment)
 
 
 class _Worker:
-    def __init__(self, context, path: str, max_rows: int, generation: int):
+    def __init__(self, context, path: str, limits: Limits, generation: int):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=query_worker, args=(child, path, max_rows), daemon=True)
+        self.process = context.Process(target=query_worker, args=(child, path, limits.max_rows, limits.memory_mb),
+                                       daemon=True)
         self.process.start()
         child.close()
         self.generation = generation
@@ -102,7 +104,7 @@ class WorkerPool:
             generation = self._generation
             self._live[generation] += 1
         try:
-            return _Worker(self._context, str(self._snapshot(generation)), self.limits.max_rows, generation)
+            return _Worker(self._context, str(self._snapshot(generation)), self.limits, generation)
         except BaseException:
             self._retire(generation)
             raise
@@ -167,7 +169,10 @@ class WorkerPool:
             if worker is not None:
                 self._kill(worker)
             worker = None
-            raise StoreError(f"a query worker failed: {exc}") from exc
+            # The worker died under the query: most often it passed its memory limit (an
+            # allocation failure aborts the process), sometimes the engine crashed.
+            raise StoreError(f"the query stopped its worker process: it may need more than the "
+                             f"{self.limits.memory_mb} MB a query may use ({type(exc).__name__})") from exc
         finally:
             self._give_back(worker)
         if answer[0] == "ok":

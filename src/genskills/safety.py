@@ -88,6 +88,38 @@ def check_remote_calls(text: str, allowed: tuple[str, ...]) -> None:
                                  f"endpoints of its service_allow setting ({allowed_text})")
 
 
+#: Brackets a query or update may nest. Oxigraph's parser recurses once per level and a few
+#: thousand levels overflow its stack, which kills the process: the server's own, for an
+#: update. Hand-written and generated queries stay far below this.
+MAX_NESTING = 100
+
+
+def check_nesting(text: str, *, limit: int = MAX_NESTING) -> None:
+    """Refuse SPARQL whose ``{``, ``(`` and ``[`` nest deeper than ``limit``.
+
+    Brackets inside strings, IRIs and comments do not count.
+
+    :raises QueryError: naming the line and column where the limit is passed.
+
+    >>> check_nesting("ASK { " + "(" * 3 + "1" + ")" * 3 + " }", limit=3)
+    Traceback (most recent call last):
+    ...
+    genskills.errors.QueryError: the SPARQL nests brackets deeper than 3 levels at line 1, column 9: write it flatter
+    """
+    code = blank_tokens(text)
+    depth = 0
+    for position, char in enumerate(code):
+        if char in "{([":
+            depth += 1
+            if depth > limit:
+                line = code.count("\n", 0, position) + 1
+                column = position - (code.rfind("\n", 0, position) + 1) + 1
+                raise QueryError(f"the SPARQL nests brackets deeper than {limit} levels at line {line}, "
+                                 f"column {column}: write it flatter")
+        elif char in "})]":
+            depth = max(0, depth - 1)
+
+
 def checked_graph_iri(value: str, parameter: str) -> str:
     """``value`` if it is an absolute IRI usable as a graph name.
 

@@ -21,6 +21,7 @@ import io
 import json
 import os
 import re
+import resource
 import shutil
 import urllib.error
 import uuid
@@ -37,7 +38,7 @@ from .errors import QueryError, StoreError
 from .formats import RdfFormat
 from .namespaces import PREFIXES, STAGING_PREFIX
 from .results import QueryResult, Rendered, render_http, rendered, term_from_json
-from .safety import checked_graph_iri
+from .safety import check_nesting, checked_graph_iri
 
 class Store(Protocol):
     """What genskills needs of a store."""
@@ -249,6 +250,7 @@ class OxigraphStore:
         return Rebuild(self)
 
     def query(self, sparql: str) -> QueryResult:
+        check_nesting(sparql)
         try:
             return _converted(self._ox.query(sparql, use_default_graph_as_union=True))
         except SyntaxError as exc:
@@ -261,6 +263,7 @@ class OxigraphStore:
 
         :raises QueryError: the update is malformed (nothing changed).
         """
+        check_nesting(sparql)
         try:
             self._ox.update(sparql)
         except SyntaxError as exc:
@@ -418,6 +421,7 @@ class EndpointStore:
               named_graphs: list[str] | None = None, timeout: float | None = None) -> QueryResult:
         from SPARQLWrapper import JSON, N3
 
+        check_nesting(sparql)
         wrapper = self._wrapper(self.query_url, sparql)
         for graph in default_graphs or ():
             wrapper.addDefaultGraph(_checked_iri(graph))
@@ -444,6 +448,7 @@ class EndpointStore:
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL 1.1 Update from a user, then rebuild the derived graph."""
+        check_nesting(sparql)
         try:
             self._update(sparql)
         except QueryError as exc:
@@ -746,7 +751,7 @@ def _bulk_parse(target_store, graph, path: Path, fmt: RdfFormat) -> None:
 # Query worker (runs in a child process of the server; see engine.py)
 
 
-def query_worker(conn, path: str, max_rows: int) -> None:
+def query_worker(conn, path: str, max_rows: int, memory_mb: int | None = None) -> None:
     """Answer queries sent over ``conn`` from a read-only view of the store at ``path``.
 
     Each request is ``(sparql, default_graphs, named_graphs, wanted)``; each answer is
@@ -754,7 +759,14 @@ def query_worker(conn, path: str, max_rows: int) -> None:
     (see ``_serialized``), or ``("error", kind, message)``. The parent kills this process
     when a query runs past its time limit: native query evaluation cannot be interrupted
     from Python, killing the process stops it for sure.
+
+    ``memory_mb`` bounds the process's data segment: a query that needs more (a string
+    doubled thirty times, a huge sort) aborts this worker instead of exhausting the machine.
     """
+    if memory_mb:
+        os.environ["RUST_BACKTRACE"] = "0"   # an allocation failure then logs one line, not 40
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     try:
         store = ox.Store.read_only(path)
     except Exception as exc:  # OSError, or RuntimeError for a damaged folder
@@ -777,6 +789,8 @@ def query_worker(conn, path: str, max_rows: int) -> None:
                 conn.send(("ok", _serialized(answer, wanted, max_rows)))
         except SyntaxError as exc:
             conn.send(("error", "query", f"invalid SPARQL: {exc}"))
+        except QueryError as exc:
+            conn.send(("error", "query", str(exc)))
         except _TooManyRows:
             conn.send(("error", "size", f"the result has more than {max_rows} rows: "
                                         "add a LIMIT, or narrow the query"))
@@ -787,6 +801,7 @@ def query_worker(conn, path: str, max_rows: int) -> None:
 
 
 def _evaluate(store, sparql: str, default_graphs, named_graphs):
+    check_nesting(sparql)   # too deep, Oxigraph's parser overflows its stack and the worker dies
     # A dataset given with the request replaces the default one (SPARQL 1.1 Protocol 2.1.4):
     # with named graphs only, the default graph is the store's own, empty, default graph.
     given = default_graphs is not None or named_graphs is not None

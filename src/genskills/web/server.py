@@ -20,7 +20,7 @@ def build(settings, *, progress=lambda step: None):
         load_sources(store, settings.root, progress=progress)
     # A request waits for a free worker at most as long as a query may run.
     limits = Limits(timeout=settings.query_timeout, max_rows=settings.max_rows,
-                    queue_wait=settings.query_timeout)
+                    queue_wait=settings.query_timeout, memory_mb=settings.query_memory_mb)
     if isinstance(store, EndpointStore):
         engine = RemoteEngine(store, limits=limits, concurrency=settings.query_workers)
     else:
