@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -38,6 +39,72 @@ def parse_file(path: Path | str, *, fmt: RdfFormat | None = None) -> Graph:
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri, override=False)
     return graph
+
+
+#: The start of a DTD in XML. A DTD declares entities, and entities are how an XML body
+#: grows a billion times when expanded, or makes the parser read a file or a URL.
+_DTD = re.compile(r"<!(DOCTYPE|ENTITY)\b", re.IGNORECASE)
+
+
+def parse_text(text: str, *, rdflib_format: str, media: str, base: str) -> Graph:
+    """Parse RDF a client sent (a request body) into a new graph.
+
+    Refused before any parsing: a DTD in RDF/XML, and in JSON-LD a context given by URL
+    or ``@import`` (the parser would fetch it: a request to any address, from the server).
+
+    :raises InputError: what is wrong, with the line where known.
+    """
+    if rdflib_format == "xml":
+        found = _DTD.search(text)
+        if found:
+            line = text.count("\n", 0, found.start()) + 1
+            raise InputError(f"the body declares a DTD (<!{found.group(1)} at line {line}): "
+                             "RDF/XML with DOCTYPE or ENTITY declarations is not accepted")
+    if rdflib_format == "json-ld":
+        refuse_remote_contexts(load_json(text))
+    graph = Graph()
+    try:
+        graph.parse(data=text, format=rdflib_format, publicID=base)
+    except RecursionError:
+        raise InputError(f"the body is not accepted: its {media} nests too deeply") from None
+    except Exception as exc:  # rdflib's parsers raise assorted errors; all mean a bad body
+        raise InputError(f"the body is not valid {media}: {exc}") from None
+    return graph
+
+
+def load_json(text: str):
+    """``text`` read as JSON.
+
+    :raises InputError: not JSON (with line and column), or nested too deeply to read.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"the body is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except RecursionError:
+        raise InputError("the body is not accepted: its JSON nests too deeply") from None
+
+
+def refuse_remote_contexts(document, path: str = "$") -> None:
+    """Refuse a JSON-LD document that names a context by URL, anywhere in it.
+
+    :raises InputError: naming the JSON path of the context.
+    """
+    if isinstance(document, list):
+        for index, item in enumerate(document):
+            refuse_remote_contexts(item, f"{path}[{index}]")
+    elif isinstance(document, dict):
+        for key, value in document.items():
+            where = f"{path}.{key}"
+            if key == "@import" or (key == "@context" and _names_a_url(value)):
+                raise InputError(f"the JSON-LD context at {where} is given by URL; this server fetches "
+                                 "nothing: write the context in the document")
+            refuse_remote_contexts(value, where)
+
+
+def _names_a_url(context) -> bool:
+    items = context if isinstance(context, list) else [context]
+    return any(isinstance(item, str) for item in items)
 
 
 def _syntax_error(path: Path, fmt: RdfFormat, exc: Exception) -> InputError:

@@ -15,6 +15,7 @@ from ..course_edits import (CourseEditor, agent_for, course_from_columns, course
 from ..errors import InputError, NotFoundError
 from ..formats import GRAPH_ALIASES, RDF_FORMATS, graph_offers, negotiate
 from ..namespaces import INFERRED_GRAPH, PREFIXES
+from ..rdfio import load_json, parse_text
 from .errors import error_body
 from .sparql import check_token
 
@@ -71,28 +72,17 @@ def _body(iri, course_id: str) -> Graph:
     media = (request.mimetype or "").lower()
     text = request.get_data(as_text=True)
     if media == "application/json":
-        return course_from_columns(_json(text), course_id, _vocabulary())
-    if media == "application/ld+json" and _is_schemaorg(_json(text)):
+        return course_from_columns(load_json(text), course_id, _vocabulary())
+    if media == "application/ld+json" and _is_schemaorg(load_json(text)):
         return course_from_schemaorg(text, course_id, _vocabulary())
     parser = _BODY_FORMATS.get(media)
     if parser is None:
         raise _Unsupported(media)
-    graph = Graph()
-    try:
-        graph.parse(data=text, format=parser, publicID=str(iri))
-    except Exception as exc:  # rdflib's parsers raise assorted errors; all mean a bad body
-        raise InputError(f"the body is not valid {media}: {exc}") from None
+    graph = parse_text(text, rdflib_format=parser, media=media, base=str(iri))
     inferred = [t for t in graph if str(t[1]).startswith(str(INFERRED_GRAPH))]
     if inferred:
         raise InputError("the body holds derived statements")
     return graph
-
-
-def _json(text: str):
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"the body is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
 
 
 def _is_schemaorg(document) -> bool:
