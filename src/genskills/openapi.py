@@ -4,31 +4,77 @@ from __future__ import annotations
 
 from . import __version__
 from .csv_export import CSV_CLASSES
+from .formats import FORMAT_PARAM, graph_offers
 from .namespaces import compact
-from .queries import CannedQuery
+from .queries import MAX_PAGE, CannedQuery
 
+#: A JSON-LD document: one node object, or (as rdflib and the exports write it) an array of them.
+_JSONLD = {"oneOf": [{"type": "object"}, {"type": "array"}]}
 _RESULTS = {media: {"schema": {"type": "string" if "json" not in media else "object"}}
             for media in ("application/sparql-results+json", "application/sparql-results+xml",
                           "text/csv", "text/tab-separated-values")}
-_GRAPHS = {media: {"schema": {"type": "string"}}
+_GRAPHS = {media: {"schema": _JSONLD if media == "application/ld+json" else {"type": "string"}}
            for media in ("text/turtle", "application/n-triples", "application/ld+json",
                          "application/rdf+xml", "application/trig", "application/n-quads")}
+
+# What an IRI parameter takes: a genskills id (role-nurse), a prefixed name (gskd:role-nurse)
+# or an http(s) IRI, in ASCII (percent-encode the rest). Each of them, once expanded, is an IRI
+# that the store's parser (RFC 3987) accepts; a looser pattern would promise values that the
+# server can only refuse.
+_PCHAR = r"(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})"
+_IRI = (r"(?:[A-Za-z0-9_][A-Za-z0-9._~-]*"
+        r"|[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9._~-]*"
+        rf"|https?://[A-Za-z0-9.-]+(?::[0-9]{{1,5}})?(?:/{_PCHAR}*)*(?:\?(?:{_PCHAR}|[/?])*)?"
+        rf"(?:#(?:{_PCHAR}|[/?])*)?)")
+IRI_PATTERN = f"^{_IRI}$"
+LANGUAGE_PATTERN = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+#: queries._INTEGER: up to 18 digits.
+_LARGEST = 10 ** 18 - 1
+#: A graph name as /sparql checks it (safety.is_absolute_iri): a scheme, then no character
+#: that would end an IRI in SPARQL.
+GRAPH_IRI_PATTERN = "^[A-Za-z][A-Za-z0-9+.-]*:[^\\u0000-\\u0020<>\"{}|^`\\\\]*$"
 _ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+#: Every lang parameter of the API: French by default (an empty value too).
+_LANG = {"name": "lang", "in": "query", "required": False, "allowEmptyValue": True,
+         "schema": {"type": "string", "enum": ["fr", "en"]}}
 
 
-def _error(description: str) -> dict:
-    return {"description": description, "content": _ERROR}
+def _error(description: str, *, headers: dict | None = None) -> dict:
+    response = {"description": description, "content": _ERROR}
+    if headers:
+        response["headers"] = headers
+    return response
 
 
-def _param_schema(param) -> dict:
+#: Sent with every JSON 503 (web/errors.py), so that a client knows when to try again.
+_RETRY_AFTER = {"Retry-After": {"required": True, "description": "seconds to wait", "schema": {"type": "string"}}}
+#: The answer of any operation that reads or writes the store: a query past the time limit,
+#: every query worker busy, or the store itself failing. It is expected, not a server fault.
+_UNAVAILABLE_TEXT = "the query ran past the time limit, every query worker is busy, or the store failed: retry later"
+_UNAVAILABLE = _error(_UNAVAILABLE_TEXT, headers=_RETRY_AFTER)
+_PAGE_UNAVAILABLE = {"description": f"{_UNAVAILABLE_TEXT} (an HTML page)",
+                     "content": {"text/html": {"schema": {"type": "string"}}}}
+#: The operations that read nothing from the store, and so cannot be unavailable.
+_STORELESS = {"list_queries", "openapi", "health", "context"}
+_UNAUTHORIZED = _error("missing or wrong bearer token", headers={
+    "WWW-Authenticate": {"required": True, "schema": {"type": "string"}}})
+
+
+def _param_schema(param, *, paged: bool = False) -> dict:
     if param.kind == "integer":
-        schema = {"type": "integer"}
+        schema = {"type": "integer", "minimum": -_LARGEST, "maximum": _LARGEST}
+        if paged and param.name == "limit":
+            schema.update(minimum=1, maximum=MAX_PAGE)
+        elif paged and param.name == "offset":
+            schema.update(minimum=0)
     elif param.kind == "language":
-        schema = {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"}
+        schema = {"type": "string", "pattern": LANGUAGE_PATTERN}
     elif param.kind == "iri":
-        schema = {"type": "string", "minLength": 1, "pattern": "^[^\\s<>\"{}|^`\\\\]+$"}
+        schema = {"type": "string", "pattern": IRI_PATTERN}
     else:
         schema = {"type": "string", "maxLength": 1000}
+        if param.required:
+            schema["minLength"] = 1
     if param.default is not None:
         schema["default"] = int(param.default) if param.kind == "integer" else param.default
     return schema
@@ -36,14 +82,17 @@ def _param_schema(param) -> dict:
 
 def canned_operation(query: CannedQuery) -> dict:
     parameters = []
+    paged = query.page_size is not None
     for param in query.params:
         text = param.description["en"]
         if param.kind == "iri":
             text += f" (an IRI of a {compact(param.cls)}: full IRI, prefixed name or genskills id)"
         entry = {"name": param.name, "in": "query", "required": param.required,
-                 "description": text, "schema": _param_schema(param)}
+                 "description": text, "schema": _param_schema(param, paged=paged)}
         if param.kind == "iri":
             entry["x-genskills-class"] = param.cls   # the class the IRI must name a member of
+        if not param.required:
+            entry["allowEmptyValue"] = True   # an empty value means "not given" (CannedQuery.bind)
         parameters.append(entry)
     return {
         "operationId": "query_" + query.name.replace("-", "_"),
@@ -57,7 +106,7 @@ def canned_operation(query: CannedQuery) -> dict:
             "400": _error("a missing, unknown or ill-typed parameter (the message names it)"),
             "404": _error("an IRI parameter names nothing of its class"),
             "406": _error("no acceptable media type"),
-            "503": _error("the query ran past the time limit, or the server is busy"),
+            "503": _UNAVAILABLE,
         },
     }
 
@@ -67,23 +116,27 @@ def openapi(queries: dict[str, CannedQuery], *, update_enabled: bool) -> dict:
     query_param = {"name": "query", "in": "query", "required": True, "description": "SPARQL 1.1 query",
                    "schema": {"type": "string", "minLength": 1}}
     graph_params = [
-        {"name": "default-graph-uri", "in": "query", "required": False,
-         "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True},
-        {"name": "named-graph-uri", "in": "query", "required": False,
-         "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True},
+        {"name": name, "in": "query", "required": False, "style": "form", "explode": True,
+         "schema": {"type": "array", "items": {"type": "string", "pattern": GRAPH_IRI_PATTERN}}}
+        for name in ("default-graph-uri", "named-graph-uri")
     ]
     format_param = {"name": "format", "in": "query", "required": False,
-                    "description": "result format for browsers (json, xml, csv, tsv, ttl, nt, jsonld, rdfxml, trig, nq)",
-                    "schema": {"type": "string"}}
+                    "description": "result format for browsers (json, xml, csv, tsv, ttl, nt, jsonld, rdfxml, trig, "
+                                   "nq); one that does not fit the result (csv for a graph) is a 400",
+                    "schema": {"type": "string", "enum": sorted(FORMAT_PARAM)}, "allowEmptyValue": True}
+    graph_format_param = {**format_param, "description": "format for browsers (ttl, nt, jsonld, rdfxml, trig, nq)",
+                          "schema": {"type": "string", "enum": sorted(k for k, v in FORMAT_PARAM.items()
+                                                                      if v in graph_offers())}}
     query_responses = {
         "200": {"description": "results: SELECT/ASK as SPARQL results, CONSTRUCT/DESCRIBE as RDF",
                 "content": {**_RESULTS, **_GRAPHS}},
-        "400": _error("malformed query (with the parser's position), missing or repeated query"),
+        "400": _error("malformed query (with the parser's position), missing or repeated query, a graph IRI "
+                      "that is not absolute, a format that does not fit the result"),
         "403": _error("SERVICE or LOAD to an endpoint that is not allow-listed"),
         "406": _error("no acceptable media type"),
         "413": _error("body larger than 1 MiB"),
         "415": _error("unsupported Content-Type"),
-        "503": _error("the query ran past the time limit, or the server is busy"),
+        "503": _UNAVAILABLE,
     }
     paths = {
         "/sparql": {
@@ -110,22 +163,24 @@ def openapi(queries: dict[str, CannedQuery], *, update_enabled: bool) -> dict:
                      "requestBody": {"required": True, "content": {
                          "application/x-www-form-urlencoded": {"schema": {
                              "type": "object", "required": ["update"],
-                             "properties": {"update": {"type": "string", "minLength": 1}}}},
-                         "application/sparql-update": {"schema": {"type": "string", "minLength": 1}}}},
+                             # An empty update is valid SPARQL 1.1 Update: it does nothing (204).
+                             "properties": {"update": {"type": "string"}}}},
+                         "application/sparql-update": {"schema": {"type": "string"}}}},
                      "responses": {"204": {"description": "done"},
                                    "400": _error("malformed update"),
-                                   "401": _error("missing or wrong bearer token"),
+                                   "401": _UNAUTHORIZED,
                                    "403": _error("updates disabled" if not update_enabled else "LOAD not allowed"),
                                    "413": _error("body larger than 1 MiB"),
-                                   "415": _error("unsupported Content-Type")}},
+                                   "415": _error("unsupported Content-Type"),
+                                   "503": _UNAVAILABLE}},
         },
         "/.well-known/void": {
             "get": {"operationId": "void", "summary": "VoID statistics of the dataset", "tags": ["SPARQL 1.1 Protocol"],
-                    "parameters": [format_param],
-                    "responses": {"200": {"description": "VoID (Turtle or JSON-LD)",
-                                          "content": {"text/turtle": {"schema": {"type": "string"}},
-                                                      "application/ld+json": {"schema": {"type": "object"}}}},
-                                  "406": _error("no acceptable media type")}},
+                    "parameters": [graph_format_param],
+                    "responses": {"200": {"description": "VoID (Turtle or JSON-LD by Accept; any RDF format "
+                                                         "by format=)", "content": _GRAPHS},
+                                  "400": _error("a format that is not an RDF format"),
+                                  "406": _error("no acceptable media type"), "503": _UNAVAILABLE}},
         },
         "/api/queries": {
             "get": {"operationId": "list_queries", "summary": "The canned queries and their parameters",
@@ -151,6 +206,11 @@ def openapi(queries: dict[str, CannedQuery], *, update_enabled: bool) -> dict:
     paths.update(_page_paths())
     for name, query in queries.items():
         paths[f"/api/queries/{name}"] = {"get": canned_operation(query)}
+    for operations in paths.values():
+        for operation in operations.values():
+            if operation["operationId"] not in _STORELESS and "503" not in operation["responses"]:
+                page = operation["tags"] == ["web interface"]
+                operation["responses"] = {**operation["responses"], "503": _PAGE_UNAVAILABLE if page else _UNAVAILABLE}
     return {
         "openapi": "3.0.3",
         "info": {"title": "genskills", "version": __version__,
@@ -186,10 +246,10 @@ _COURSE_BODY = {"required": True, "content": {
 def _course_paths(update_enabled: bool) -> dict:
     """/api/courses: read with an ETag; create, replace and delete with the bearer token."""
     written = {"description": "the course as stored, with its new ETag", "content": _GRAPHS,
-               "headers": {"ETag": {"schema": {"type": "string"}}}}
+               "headers": {"ETag": {"required": True, "schema": {"type": "string"}}}}
     refused = {
         "400": _error("a bad id, or a body that is not RDF or describes something else than the course"),
-        "401": _error("missing or wrong bearer token"),
+        "401": _UNAUTHORIZED,
         "403": _error("writes disabled (no update_token)" if not update_enabled else "writes refused"),
         "409": _error("the course belongs to a data file or an import: edit it there"),
         "412": _error("If-Match names a stale ETag (or If-None-Match: * and the course exists)"),
@@ -197,6 +257,7 @@ def _course_paths(update_enabled: bool) -> dict:
         "415": _error("unsupported Content-Type"),
         "422": _error("the course breaks a SHACL rule: the problems name each field; nothing was written"),
         "428": _error("replacing or deleting needs If-Match"),
+        "503": _UNAVAILABLE,
     }
     conditional = [{"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"}},
                    {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}}]
@@ -205,7 +266,8 @@ def _course_paths(update_enabled: bool) -> dict:
             "get": {"operationId": "course_get", "summary": "A course's statements, with its ETag",
                     "tags": ["courses"], "parameters": [_COURSE_ID],
                     "responses": {"200": {"description": "the course (JSON-LD by default, or by Accept)",
-                                          "content": _GRAPHS, "headers": {"ETag": {"schema": {"type": "string"}}}},
+                                          "content": _GRAPHS,
+                                          "headers": {"ETag": {"required": True, "schema": {"type": "string"}}}},
                                   "400": _error("a bad id"), "404": _error("no such course"),
                                   "406": _error("no acceptable media type")}},
             "put": {"operationId": "course_put", "summary": "Create or replace a course (bearer token, If-Match)",
@@ -245,8 +307,8 @@ def _course_paths(update_enabled: bool) -> dict:
 
 def _export_paths() -> dict:
     """The downloads (docs/export.md): dumps, CSV tables, views, the dataset description."""
-    lang = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["fr", "en"]}}
-    view_format = {"name": "format", "in": "query", "required": False,
+    lang = _LANG
+    view_format = {"name": "format", "in": "query", "required": False, "allowEmptyValue": True,
                    "schema": {"type": "string", "enum": ["ttl", "nt", "jsonld", "xml"]}}
     view = {"200": {"description": "RDF (Turtle by default; by Accept or ?format)", "content": _GRAPHS},
             "406": _error("no acceptable media type")}
@@ -266,21 +328,22 @@ def _export_paths() -> dict:
              "schema": {"type": "string"}}]),
         "/export/csv/{name}.csv": get("export_csv", "One class as a CSV table", {
             "200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
-            "404": _error("no such table")}, [
+            "400": _error("a lang other than fr or en"), "404": _error("no such table")}, [
             {"name": "name", "in": "path", "required": True, "example": "Course",
              "schema": {"type": "string", "enum": list(CSV_CLASSES)}}, lang]),
         "/export/csv.zip": get("export_csv_zip", "Every class as CSV tables, zipped", {
             "200": {"description": "ZIP", "content": {"application/zip": {"schema": {"type": "string",
-                                                                                    "format": "binary"}}}}},
+                                                                                    "format": "binary"}}}},
+            "400": _error("a lang other than fr or en")},
             [lang]),
         "/export/schemaorg.jsonld": get("export_schemaorg", "The courses as schema.org / Bioschemas Course", {
             "200": {"description": "JSON-LD", "content": {"application/ld+json": {"schema": {"type": "object"}}}},
-            "400": _error("a bad parameter")}, [
+            "400": _error("a bad lang or include_illustrative")}, [
             lang, {"name": "include_illustrative", "in": "query", "required": False,
                    "schema": {"type": "string", "enum": ["true", "false"]}}]),
         "/export/schemaorg/{course_id}.jsonld": get("export_schemaorg_course", "One course as schema.org", {
             "200": {"description": "JSON-LD", "content": {"application/ld+json": {"schema": {"type": "object"}}}},
-            "400": _error("a bad id"), "404": _error("no such course")}, [_COURSE_ID, lang]),
+            "400": _error("a bad id or lang"), "404": _error("no such course")}, [_COURSE_ID, lang]),
         "/export/skos": get("export_skos", "The competence framework as a SKOS concept scheme", view, [view_format]),
         "/export/esco": get("export_esco", "Role-competence links with ESCO's properties", view, [view_format]),
         "/dataset": get("dataset", "DCAT / VoID / PROV description of the dataset", view, [view_format]),
@@ -290,7 +353,10 @@ def _export_paths() -> dict:
     }
 
 
-_LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["fr", "en"]}}
+#: The pages show French for any language but en: a link with a stray lang still opens.
+_PAGE_LANG = {"name": "lang", "in": "query", "required": False,
+              "description": "en for English; French (the default) for any other value",
+              "schema": {"type": "string"}}
 _TABLE = {"200": {"description": "the answer: JSON (columns and rows) by default, CSV with format=csv",
                   "content": {"application/json": {"schema": {"type": "object"}},
                               "text/csv": {"schema": {"type": "string"}}}},
@@ -299,22 +365,26 @@ _TABLE = {"200": {"description": "the answer: JSON (columns and rows) by default
 
 
 def _iri_param(name: str, cls: str, description: str, *, required: bool = False, many: bool = False) -> dict:
-    schema = {"type": "array", "items": {"type": "string"}} if many else {"type": "string"}
+    schema = {"type": "string", "pattern": IRI_PATTERN}
+    if many:
+        schema = {"type": "array", "items": schema}
     param = {"name": name, "in": "query", "required": required, "description": description, "schema": schema,
              "x-genskills-class": f"https://w3id.org/genskills/ontology#{cls}"}
     if many:
         param.update(style="form", explode=True)
+    elif not required:
+        param["allowEmptyValue"] = True   # an empty value means "not given"
     return param
 
 
 def _level_param(name: str, description: str) -> dict:
-    return {"name": name, "in": "query", "required": False, "description": description,
+    return {"name": name, "in": "query", "required": False, "description": description, "allowEmptyValue": True,
             "schema": {"type": "integer", "minimum": 1, "maximum": 8}}
 
 
 def _analysis_paths() -> dict:
     """Coverage, gaps and learning paths (docs/analysis.md)."""
-    table_format = {"name": "format", "in": "query", "required": False,
+    table_format = {"name": "format", "in": "query", "required": False, "allowEmptyValue": True,
                     "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}}
     region = _iri_param("region", "Region", "courses taught in this region or online")
     training_type = _iri_param("training_type", "TrainingType", "courses of this training type")
@@ -329,7 +399,7 @@ def _analysis_paths() -> dict:
 
     return {
         "/api/analysis/coverage": get("analysis_coverage", "Courses per competence, domain or care-pathway step", [
-            {"name": "by", "in": "query", "required": False,
+            {"name": "by", "in": "query", "required": False, "allowEmptyValue": True,
              "schema": {"type": "string", "enum": ["competence", "domain", "step"], "default": "step"}},
             region, training_type, level, mode]),
         "/api/analysis/matrix": get("analysis_matrix", "Courses per competence and region (and online)",
@@ -345,53 +415,67 @@ def _analysis_paths() -> dict:
                                                                                       "items": {"type": "string"}}},
             region, max_level, mode,
             _iri_param("training_type", "TrainingType", "admit only these training types", many=True),
-            {"name": "exact_limit", "in": "query", "required": False,
+            {"name": "exact_limit", "in": "query", "required": False, "allowEmptyValue": True,
              "schema": {"type": "integer", "minimum": 0, "maximum": 25, "default": 20}}]),
     }
 
 
 def _page_paths() -> dict:
-    """The web interface's pages (HTML; a resource page also answers RDF by Accept or format)."""
+    """The web interface's pages (HTML; a resource page also answers RDF by Accept or format).
+
+    Their errors are HTML pages too. An empty parameter counts as not given.
+    """
     html = {"text/html": {"schema": {"type": "string"}}}
+    bad = {"description": "a bad parameter: an HTML page saying which", "content": html}
+    unknown = {"description": "an IRI that names nothing of its class: an HTML page saying which", "content": html}
 
-    def page(operation: str, summary: str, parameters=(), extra=None) -> dict:
-        responses = {"200": {"description": "the page", "content": {**html, **(extra or {})}},
-                     "400": {"description": "a bad parameter: an HTML page saying which", "content": html}}
+    def page(operation: str, summary: str, parameters=(), extra=None, *, media=None) -> dict:
+        responses = {"200": {"description": "the page", "content": {**(media or html), **(extra or {})}}}
+        if parameters:
+            responses.update({"400": bad, "404": unknown})
         return {"get": {"operationId": operation, "summary": summary, "tags": ["web interface"],
-                        "parameters": [*parameters, _LANG], "responses": responses}}
+                        "parameters": [*parameters, _PAGE_LANG], "responses": responses}}
 
-    rdf_format = {"name": "format", "in": "query", "required": False,
-                  "schema": {"type": "string", "enum": ["html", "ttl", "jsonld", "nt", "xml"]}}
-    facets = [{"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
-              for name in ("q", "role", "competence", "step", "region", "training_type", "level", "mode", "language")]
-    search_format = {"name": "format", "in": "query", "required": False,
-                     "schema": {"type": "string", "enum": ["csv", "json"]}}
+    def optional(name: str, schema: dict, description: str | None = None) -> dict:
+        param = {"name": name, "in": "query", "required": False, "allowEmptyValue": True, "schema": schema}
+        if description:
+            param["description"] = description
+        return param
+
+    def iri(name: str) -> dict:
+        return optional(name, {"type": "string", "pattern": IRI_PATTERN}, "an IRI, prefixed name or genskills id")
+
+    def iris(name: str, items: dict) -> dict:
+        return {"name": name, "in": "query", "required": False, "style": "form", "explode": True,
+                "schema": {"type": "array", "items": items}}
+
+    rdf_format = optional("format", {"type": "string", "enum": ["html", "ttl", "jsonld", "nt", "xml"]})
+    eqf_level = {"type": "integer", "minimum": 1, "maximum": 8}
+    figure_facets = [iri("training_type"), optional("level", eqf_level), iri("mode")]
+    svg = {"image/svg+xml": {"schema": {"type": "string"}}}
     return {
         "/": page("page_home", "Home: what the graph holds, entry points by role, step and region"),
-        "/courses": page("page_courses", "Faceted course search (format=csv or json: every result)",
-                         [*facets, {"name": "page", "in": "query", "required": False,
-                                    "schema": {"type": "integer", "minimum": 1}}, search_format],
-                         {"text/csv": {"schema": {"type": "string"}},
-                          "application/json": {"schema": {"type": "object"}}}),
+        "/courses": page("page_courses", "Faceted course search (format=csv or json: every result)", [
+            optional("q", {"type": "string", "maxLength": 200}, "words of the title or description"),
+            *(iri(name) for name in ("role", "competence", "step", "region", "training_type", "mode")),
+            optional("level", eqf_level),
+            optional("language", {"type": "string", "maxLength": 8}, "letters: fr, en..."),
+            {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+            optional("format", {"type": "string", "enum": ["csv", "json"]})],
+            {"text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}}),
         "/id/{local}": {"get": {**page("page_resource", "The page of a genskills resource (its IRI's path); RDF "
                                        "by Accept or format", [rdf_format], _GRAPHS)["get"],
                                 "parameters": [{"name": "local", "in": "path", "required": True,
-                                                "example": "comp-inheritance", "schema": {"type": "string"}},
-                                               rdf_format, _LANG]}},
+                                                "example": "comp-inheritance", "schema": {
+                                                    "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$"}},
+                                               rdf_format, _PAGE_LANG]}},
         "/ontology": page("page_ontology", "The ontology's terms; RDF by Accept or format", [rdf_format], _GRAPHS),
-        "/gaps": page("page_gaps", "Gap dashboard: coverage heatmap, care-pathway coverage, gaps", [
-            {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
-            for name in ("training_type", "level", "mode", "region")]),
-        "/gaps/heatmap.svg": {"get": {"operationId": "figure_heatmap", "summary": "The coverage heatmap (SVG)",
-                                      "tags": ["web interface"], "parameters": [_LANG],
-                                      "responses": {"200": {"description": "SVG", "content": {
-                                          "image/svg+xml": {"schema": {"type": "string"}}}}}}},
-        "/gaps/pathway.svg": {"get": {"operationId": "figure_pathway", "summary": "Coverage along the pathway (SVG)",
-                                      "tags": ["web interface"], "parameters": [_LANG],
-                                      "responses": {"200": {"description": "SVG", "content": {
-                                          "image/svg+xml": {"schema": {"type": "string"}}}}}}},
+        "/gaps": page("page_gaps", "Gap dashboard: coverage heatmap, care-pathway coverage, gaps",
+                      [*figure_facets, iri("region")]),
+        "/gaps/heatmap.svg": page("figure_heatmap", "The coverage heatmap (SVG)", figure_facets, media=svg),
+        "/gaps/pathway.svg": page("figure_pathway", "Coverage along the pathway (SVG)", figure_facets, media=svg),
         "/path": page("page_path", "The learning-path form and its answer", [
-            {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
-            for name in ("role", "have", "region", "max_level", "mode", "training_type")]),
+            iri("role"), iris("have", {"type": "string"}), iri("region"), optional("max_level", eqf_level), iri("mode"),
+            iris("training_type", {"type": "string", "pattern": IRI_PATTERN})]),
         "/query": page("page_query", "The SPARQL editor (YASGUI), with the canned queries as examples"),
     }

@@ -17,7 +17,7 @@ from .errors import InputError, NotFoundError, QueryError
 from .namespaces import GSKD, PREFIXES
 from .results import QueryResult, ntriples_term
 from .safety import blank_comments, blank_tokens, is_absolute_iri
-from .store import Store, query_syntax_error
+from .store import Store, is_valid_iri, query_syntax_error
 
 PARAM_TYPES = ("iri", "string", "integer", "language")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -150,7 +150,7 @@ def to_term(param: Param, value: str, *, query: str = "") -> URIRef | Literal:
         if not value.strip():
             raise QueryError(f"{where}parameter {param.name!r} must be {_kind_text(param)}, got {value!r}")
         iri = expand_iri(value.strip())
-        if not is_absolute_iri(iri):
+        if not (is_absolute_iri(iri) and is_valid_iri(iri)):
             raise QueryError(f"{where}parameter {param.name!r} must be {_kind_text(param)}, got {value!r}")
         return URIRef(iri)
     if param.kind == "integer":

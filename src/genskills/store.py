@@ -535,6 +535,19 @@ def query_syntax_error(sparql: str) -> str | None:
     return None
 
 
+def is_valid_iri(value: str) -> bool:
+    """True when the engine's IRI parser (RFC 3987) accepts ``value``.
+
+    Stricter than ``safety.is_absolute_iri``, which only makes sure ``<value>`` stays one
+    token: ``http://[x``, ``%zz`` or a C1 control character pass that and fail this.
+    """
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
 def open_store(settings, *, read_only: bool = False) -> Store:
     """The store the settings name: the remote endpoint if one is set, else the embedded one."""
     if settings.endpoint:

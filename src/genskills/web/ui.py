@@ -288,7 +288,7 @@ def _ontology_terms(lang: str) -> list[dict]:
 
 def _facets_from_args() -> Facets:
     level = request.args.get("level") or None
-    if level is not None and not level.isdigit():
+    if level is not None and not (level.isdigit() and 1 <= int(level) <= 8):
         raise QueryError(f"'level' must be an EQF level from 1 to 8, got {level!r}")
     return Facets(training_type=request.args.get("training_type") or None,
                   level=int(level) if level else None, mode=request.args.get("mode") or None)
