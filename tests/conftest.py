@@ -55,7 +55,15 @@ def oxigraph_server():
     that the next load's derivation, one transaction, has to skip; loads went from 6 s to
     over 200 s in the suite. In memory they stay at about 3 s.
     """
-    port = free_port()
+    process, base = start_oxigraph(free_port())
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+    process.stderr.close()
+
+
+def start_oxigraph(port: int) -> tuple[subprocess.Popen, str]:
+    """`oxigraph serve` in memory on 127.0.0.1:``port``, once it answers; and its base URL."""
     process = subprocess.Popen(
         [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -64,16 +72,12 @@ def oxigraph_server():
     while True:
         try:
             urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).read()
-            break
+            return process, base
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 pytest.fail(f"oxigraph serve did not start: {process.stderr.read().decode()[-2000:]}")
             time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
-    process.stderr.close()
 
 
 @pytest.fixture(params=["embedded", "endpoint"])

@@ -166,4 +166,10 @@ def load_settings(config: str | None = None, **overrides) -> Settings:
     from_env = {s.name: os.environ[s.env] for s in SETTINGS if os.environ.get(s.env) is not None
                 and (os.environ[s.env] != "" or s.name == "cors_origins")}
     given = {k: v for k, v in overrides.items() if v is not None}
+    if from_file:
+        # Checked alone first, so that a bad value from the file says which file it is in.
+        try:
+            Settings().with_overrides(**{k: v for k, v in from_file.items() if k not in {**from_env, **given}})
+        except ConfigError as exc:
+            raise ConfigError(f"configuration file {config}: {exc}") from None
     return Settings().with_overrides(**{**from_file, **from_env, **given})

@@ -55,7 +55,7 @@ _UNAVAILABLE = _error(_UNAVAILABLE_TEXT, headers=_RETRY_AFTER)
 _PAGE_UNAVAILABLE = {"description": f"{_UNAVAILABLE_TEXT} (an HTML page)",
                      "content": {"text/html": {"schema": {"type": "string"}}}}
 #: The operations that read nothing from the store, and so cannot be unavailable.
-_STORELESS = {"list_queries", "openapi", "health", "context"}
+_STORELESS = {"list_queries", "openapi", "context"}
 _UNAUTHORIZED = _error("missing or wrong bearer token", headers={
     "WWW-Authenticate": {"required": True, "schema": {"type": "string"}}})
 
@@ -195,9 +195,12 @@ def openapi(queries: dict[str, CannedQuery], *, update_enabled: bool) -> dict:
                         "schema": {"type": "object"}}}}}},
         },
         "/health": {
-            "get": {"operationId": "health", "summary": "Readiness", "tags": ["meta"],
+            "get": {"operationId": "health", "summary": "Readiness: a query gets through to the store",
+                    "tags": ["meta"],
                     "responses": {"200": {"description": "ready", "content": {"application/json": {
-                        "schema": {"type": "object"}}}}}},
+                        "schema": {"type": "object"}}}},
+                                  "503": _error("not ready: the store does not answer, or every query worker "
+                                                "stayed busy", headers=_RETRY_AFTER)}},
         },
     }
     paths.update(_course_paths(update_enabled))

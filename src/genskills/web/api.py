@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
-from ..errors import NotFoundError, QueryError
+from ..errors import GenskillsError, NotFoundError, QueryError
 from ..namespaces import compact
 from ..openapi import openapi
 from ..queries import check_iri_params
@@ -78,5 +78,18 @@ def openapi_document():
 
 @bp.route("/health", methods=["GET"])
 def health():
-    return jsonify({"ok": True, "store": core()["store"].description,
-                    "query_workers": core()["engine"].live_workers()})
+    """Readiness: 200 when a query gets through the engine to the store, else 503 saying why.
+
+    The probe is the smallest query there is, under the normal limits: it waits for a free
+    worker like any request, so a server whose workers are all stuck is not ready either.
+    """
+    engine = core()["engine"]
+    ready = {"store": core()["store"].description, "query_workers": engine.live_workers()}
+    try:
+        engine.query("ASK {}")
+    except GenskillsError as exc:
+        response = jsonify({"ok": False, "status": 503, "error": f"not ready: {exc}", **ready})
+        response.status_code = 503
+        response.headers["Retry-After"] = "1"
+        return response
+    return jsonify({"ok": True, **ready})

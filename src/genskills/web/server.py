@@ -7,6 +7,7 @@ import signal
 import sys
 
 from ..engine import AnswerCache, Limits, RemoteEngine, WorkerPool
+from ..errors import ConfigError
 from ..loading import load_sources
 from ..queries import load_queries
 from ..store import EndpointStore, open_store
@@ -37,8 +38,13 @@ def serve(settings, *, progress=lambda step: None) -> None:
     store, engine, queries = build(settings, progress=progress)
     app = create_app(settings, store=store, engine=engine, queries=queries,
                      answers=AnswerCache(budget=settings.answer_cache_mb * 1024 * 1024))
-    server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads,
-                           ident="genskills")
+    try:
+        server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads,
+                               ident="genskills")
+    except OSError as exc:   # the address is taken, or not one of this machine's
+        engine.close()
+        raise ConfigError(f"settings host and port (GENSKILLS_HOST, GENSKILLS_PORT): cannot listen on "
+                          f"{settings.host}:{settings.port}: {exc.strerror or exc}") from None
     logging.getLogger("waitress").setLevel(logging.WARNING)
     access = logging.getLogger("genskills.access")
     if not access.handlers:   # one JSON object per line on standard error, for log collectors
