@@ -76,3 +76,33 @@ def test_any_resource_id_is_answered_without_a_server_error(site, local):
         status, _, body = site.request(f"/id/{quoted}", headers={"Accept": accept})
         assert status in (200, 404), (local, status, body[:300])
         assert not any(leak in body.decode("utf-8", errors="replace") for leak in LEAKS)
+
+
+# --- no value changes the meaning of a canned query (injection) -------------------------------------
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=VALUES)
+def test_a_text_parameter_is_one_literal_whatever_it_holds(site, text):
+    """search-labels finds labels containing its text: with any text, every label it gives
+    contains that text, and the answer keeps its variables. An injected pattern would bring
+    labels (or variables) the text does not select."""
+    status, body = site.json("/api/queries/search-labels?" + urllib.parse.urlencode({"text": text}))
+    if status == 400:   # too long, or a text the parameter refuses: said, not run
+        assert "parameter 'text'" in body["error"]
+        return
+    assert status == 200, body
+    assert body["head"]["vars"] == ["resource", "class", "label", "language"]
+    wanted = text.lower()
+    for row in body["results"]["bindings"]:
+        assert wanted in row["label"]["value"].lower(), (text, row)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=VALUES)
+def test_an_iri_parameter_is_one_iri_or_refused(site, value):
+    """roles-in-step takes a care-pathway step: a value that is not one (none of the drawn values
+    names a step id) is refused naming the parameter, never run with a pattern it brought."""
+    status, body = site.json("/api/queries/roles-in-step?" + urllib.parse.urlencode({"step": value}))
+    assert status in (400, 404), (value, status, body)
+    assert body["error"].startswith(("query roles-in-step: parameter 'step'",
+                                     "query roles-in-step: missing required parameter 'step'")), body
