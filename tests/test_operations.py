@@ -3,6 +3,7 @@ whether a query gets through to the store, and says so again when the store come
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -92,3 +93,30 @@ def test_health_follows_the_store_away_and_back(tmp_path):
         oxigraph.terminate()
         oxigraph.wait(timeout=10)
         oxigraph.stderr.close()
+
+
+FORWARDED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "genskills.example.org",
+             "X-Forwarded-For": "203.0.113.7", "Accept": "text/turtle"}
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_forwarded_headers_are_believed_only_from_the_trusted_proxy(tmp_path, trusted):
+    """Behind a proxy the links name the public https address and the log the real client;
+    without the setting, anyone sending those headers changes neither."""
+    env = {"GENSKILLS_TRUSTED_PROXY": "127.0.0.1"} if trusted else {}
+    server = Server("--store", str(tmp_path / "store"), env=env)
+    try:
+        _, _, description = server.request("/sparql", headers=FORWARDED)
+        _, document = server.json("/api/openapi.json", headers=FORWARDED)
+    finally:
+        server.stop()
+    records = [json.loads(line) for line in server.log if line.startswith("{")]
+    client = next(r["client"] for r in records if r["route"] == "/api/openapi.json")
+    if trusted:
+        assert b"<https://genskills.example.org/sparql>" in description
+        assert document["servers"] == [{"url": "https://genskills.example.org"}]
+        assert client == "203.0.113.7"
+    else:
+        assert b"genskills.example.org" not in description and b"<http://127.0.0.1:" in description
+        assert document["servers"] == [{"url": server.base}]
+        assert client == "127.0.0.1"

@@ -38,9 +38,15 @@ def serve(settings, *, progress=lambda step: None) -> None:
     store, engine, queries = build(settings, progress=progress)
     app = create_app(settings, store=store, engine=engine, queries=queries,
                      answers=AnswerCache(budget=settings.answer_cache_mb * 1024 * 1024))
+    # Behind a reverse proxy, the client's address, the scheme (https) and the public host come
+    # in X-Forwarded-* headers: believed only from the proxy's address, and only then (else
+    # anyone could claim any address in the logs, or make the links point elsewhere).
+    forwarded = ({"trusted_proxy": settings.trusted_proxy, "trusted_proxy_count": 1,
+                  "trusted_proxy_headers": "x-forwarded-for x-forwarded-host x-forwarded-proto x-forwarded-port",
+                  "clear_untrusted_proxy_headers": True} if settings.trusted_proxy else {})
     try:
         server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads,
-                               ident="genskills")
+                               ident="genskills", **forwarded)
     except OSError as exc:   # the address is taken, or not one of this machine's
         engine.close()
         raise ConfigError(f"settings host and port (GENSKILLS_HOST, GENSKILLS_PORT): cannot listen on "
