@@ -231,3 +231,10 @@ def test_a_runaway_query_does_not_hold_up_others_and_its_work_stops(server):
     time.sleep(2.0)
     used = cpu_seconds(descendants(server.process.pid)) - before
     assert used < 0.3, f"the server's processes used {used:.2f} s of CPU in 2 s after the limit"
+
+
+def test_a_url_past_the_header_limit_is_431_and_harmless(server):
+    """waitress refuses request heads over 256 KiB itself (plain text): a long GET is sent by POST."""
+    status, _, body = server.request("/sparql?query=" + "a" * 300_000)
+    assert status == 431 and b"Traceback" not in body
+    assert courses(server) == 139
