@@ -23,6 +23,8 @@ import os
 import re
 import resource
 import shutil
+import threading
+import time
 import urllib.error
 import uuid
 import warnings
@@ -228,6 +230,9 @@ class OxigraphStore:
                     os.rename(old, self.path)   # a Rebuild.swap was cut between its two renames
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._ox = ox.Store(str(self.path))
+                # The lock makes this process the only writer: a staging graph found now was left
+                # by a process killed mid-write, and readers would see it (tests/test_kill_recovery.py).
+                self._drop_stale_staging()
         except OSError as exc:
             hint = " (is another genskills process using it?)" if "lock" in str(exc).lower() else ""
             raise StoreError(f"cannot open the store at {self.path}: {exc}{hint}") from exc
@@ -264,13 +269,19 @@ class OxigraphStore:
         :raises QueryError: the update is malformed (nothing changed).
         """
         check_nesting(sparql)
+        derive = derive_update()
         try:
-            self._ox.update(sparql)
-        except SyntaxError as exc:
-            raise QueryError(f"invalid SPARQL Update: {exc}") from exc
+            # One request, so one transaction: a kill cannot leave the new data with the old
+            # derived graph (tests/test_kill_recovery.py).
+            try:
+                self._ox.update(f"{sparql}\n;\n{derive}")
+            except SyntaxError as first:
+                try:   # the text may end with its own ';', or hold only a prologue: joined without one
+                    self._ox.update(f"{sparql}\n{derive}")
+                except SyntaxError:
+                    raise QueryError(f"invalid SPARQL Update: {first}") from first
         except OSError as exc:
             raise StoreError(f"{self.description}: {exc}") from exc
-        self._update(derive_update())
         self._ox.flush()
 
     def _update(self, sparql: str) -> None:
@@ -764,6 +775,13 @@ def _bulk_parse(target_store, graph, path: Path, fmt: RdfFormat) -> None:
 # Query worker (runs in a child process of the server; see engine.py)
 
 
+def _end_with_parent(parent: int) -> None:
+    """Exit this process once ``parent`` is gone (it is then adopted by another process)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
 def query_worker(conn, path: str, max_rows: int, memory_mb: int | None = None) -> None:
     """Answer queries sent over ``conn`` from a read-only view of the store at ``path``.
 
@@ -776,6 +794,9 @@ def query_worker(conn, path: str, max_rows: int, memory_mb: int | None = None) -
     ``memory_mb`` bounds the process's data segment: a query that needs more (a string
     doubled thirty times, a huge sort) aborts this worker instead of exhausting the machine.
     """
+    # A server killed with SIGKILL cannot stop its workers: each ends itself once its parent is
+    # gone. Started before the memory limit, which also bounds a new thread's stack.
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
     if memory_mb:
         os.environ["RUST_BACKTRACE"] = "0"   # an allocation failure then logs one line, not 40
         limit = memory_mb * 1024 * 1024
