@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from conftest import free_port
@@ -53,6 +54,13 @@ class Server:
     def json(self, path: str, **kwargs):
         status, headers, body = self.request(path, **kwargs)
         return status, json.loads(body) if body else None
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Quads per named graph, through /sparql: two calls differ when anything was written."""
+        query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        status, body = self.json("/sparql?" + urllib.parse.urlencode({"query": query}))
+        assert status == 200, body
+        return {b["g"]["value"]: int(b["n"]["value"]) for b in body["results"]["bindings"]}
 
     def _drain(self) -> None:
         for line in self.process.stdout:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hmac
 import re
-import urllib.parse
 
 import pytest
 
@@ -20,7 +19,6 @@ from test_course_api import course
 
 TOKEN = "access-test-token-0123456789abcdef"
 WRITE_METHODS = ("POST", "PUT", "DELETE", "PATCH")
-GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 EXISTING = "course-access-existing"
 #: Credentials that must not open anything: none, wrong ones, near misses of the real token,
 #: another scheme, the token where a token does not go.
@@ -67,19 +65,13 @@ def server(tmp_path_factory):
     running.stop()
 
 
-def graph_sizes(server) -> dict[str, int]:
-    status, body = server.json("/sparql?" + urllib.parse.urlencode({"query": GRAPH_SIZES}))
-    assert status == 200
-    return {b["g"]["value"]: int(b["n"]["value"]) for b in body["results"]["bindings"]}
-
-
 def test_the_app_has_write_routes_to_try():
     written = {path for path, methods in app_routes() if methods & set(WRITE_METHODS)}
     assert {"/api/courses/" + EXISTING, "/sparql/update", "/sparql"} <= written
 
 
 def test_no_route_writes_without_the_token(server):
-    before = graph_sizes(server)
+    before = server.graph_sizes()
     tried = set()
     for path, methods in app_routes():
         for method in WRITE_METHODS:
@@ -94,20 +86,20 @@ def test_no_route_writes_without_the_token(server):
                     assert status >= 400, (method, path, credentials, media, status, answer[:200])
                     assert status != 500, (method, path, answer[:200])
     assert len(tried) == len(app_routes()) * len(WRITE_METHODS)
-    assert graph_sizes(server) == before
+    assert server.graph_sizes() == before
     status, _, _ = server.request(f"/api/courses/{EXISTING}")
     assert status == 200, "the course written with the token is still there"
 
 
 def test_the_token_does_write_so_the_refusals_above_mean_something(server):
     """The positive control: the same requests with the token do write."""
-    before = graph_sizes(server)
+    before = server.graph_sizes()
     status, _, body = server.request("/sparql/update", method="POST",
                                      data=b"INSERT DATA { GRAPH <urn:x:access> { <urn:x:a> <urn:x:b> <urn:x:c> } }",
                                      headers={"Authorization": f"Bearer {TOKEN}",
                                               "Content-Type": "application/sparql-update"})
     assert status == 204, body
-    assert graph_sizes(server).get("urn:x:access") == 1 and "urn:x:access" not in before
+    assert server.graph_sizes().get("urn:x:access") == 1 and "urn:x:access" not in before
 
 
 def test_the_token_never_reaches_the_log(server):

@@ -20,7 +20,7 @@ import urllib.parse
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import RDFS
 
 from genskills.namespaces import GSK, GSKD
@@ -34,7 +34,6 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 MEDIA = ["application/json", "application/ld+json", "text/turtle", "application/n-triples", "application/rdf+xml"]
 TEXTS = st.one_of(st.text(max_size=80), HOSTILE, st.lists(HOSTILE, min_size=1, max_size=5).map("".join))
 NUMBERS = itertools.count(1)
-GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
 @pytest.fixture(scope="module")
@@ -50,12 +49,6 @@ def put(server, course_id: str, body: bytes, media: str | None):
     if media is not None:
         headers["Content-Type"] = media
     return server.request(f"/api/courses/{course_id}", method="PUT", data=body, headers=headers)
-
-
-def graph_sizes(server) -> dict[str, int]:
-    status, body = server.json("/sparql?" + urllib.parse.urlencode({"query": GRAPH_SIZES}))
-    assert status == 200
-    return {b["g"]["value"]: int(b["n"]["value"]) for b in body["results"]["bindings"]}
 
 
 def check_answer(status: int, headers, body: bytes) -> None:
@@ -84,11 +77,11 @@ def title_of(server, course_id: str, lang: str) -> str | None:
 @settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(media=st.sampled_from(MEDIA), body=st.one_of(st.binary(max_size=400), TEXTS.map(str.encode)))
 def test_any_body_in_any_format_is_refused_cleanly_and_changes_nothing(server, media, body):
-    before = graph_sizes(server)
+    before = server.graph_sizes()
     status, headers, answer = put(server, new_id(), body, media)
     check_answer(status, headers, answer)
     assert status >= 400, "random bytes made a valid course?"
-    assert graph_sizes(server) == before
+    assert server.graph_sizes() == before
 
 
 JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXTS,
@@ -110,12 +103,12 @@ def test_any_json_document_is_answered_without_a_server_error(server, media, doc
 @given(title=TEXTS.filter(lambda t: t.strip()))
 def test_a_title_in_json_columns_is_stored_as_given_or_refused(server, title):
     course_id = new_id()
-    before = graph_sizes(server)
+    before = server.graph_sizes()
     status, headers, answer = put(server, course_id, json.dumps({**COLUMNS, "title_fr": title}).encode(),
                                   "application/json")
     check_answer(status, headers, answer)
     if status >= 400:
-        assert graph_sizes(server) == before
+        assert server.graph_sizes() == before
         return
     assert status == 201
     # An illustrative course's title gets its marker, unless the title already says so.
@@ -140,11 +133,11 @@ def test_a_title_in_rdf_is_stored_as_given_or_refused(server, title, media):
         body = graph.serialize(format=fmt).encode("utf-8")
     except Exception:   # rdflib cannot write some characters in some formats: nothing to send
         return
-    before = graph_sizes(server)
+    before = server.graph_sizes()
     status, headers, answer = put(server, course_id, body, media)
     check_answer(status, headers, answer)
     if status >= 400:
-        assert graph_sizes(server) == before
+        assert server.graph_sizes() == before
         return
     assert status == 201
     assert title_of(server, course_id, "fr") == title
@@ -196,14 +189,14 @@ def listener():
 
 def test_xml_entity_expansion_is_refused_at_once(server):
     course_id = new_id()
-    before = graph_sizes(server)
+    before = server.graph_sizes()
     started = time.monotonic()
     status, headers, answer = put(server, course_id, ENTITY_BOMB.replace("{id}", course_id).encode(),
                                   "application/rdf+xml")
     assert time.monotonic() - started < 5
     check_answer(status, headers, answer)
     assert status == 400 and "DTD" in json.loads(answer)["error"] and "line 2" in json.loads(answer)["error"]
-    assert graph_sizes(server) == before
+    assert server.graph_sizes() == before
 
 
 def test_xml_external_entities_are_not_read(server, listener):
@@ -241,11 +234,11 @@ def test_a_json_ld_context_by_url_is_not_fetched(server, listener, shape):
     ("text/turtle", "<https://w3id.org/genskills/id/x> <urn:x:p> " + "[ <urn:x:p> " * 20_000 + "]" * 20_000 + " ."),
 ])
 def test_bodies_nested_past_reason_are_refused(server, media, body):
-    before = graph_sizes(server)
+    before = server.graph_sizes()
     status, headers, answer = put(server, new_id(), body.encode(), media)
     check_answer(status, headers, answer)
     assert status == 400
-    assert server.process.poll() is None and graph_sizes(server) == before
+    assert server.process.poll() is None and server.graph_sizes() == before
 
 
 def test_oversized_bodies_get_413_on_every_write_route(server):
@@ -262,7 +255,7 @@ def test_oversized_bodies_get_413_on_every_write_route(server):
 @pytest.mark.parametrize("media", ["text/plain", "application/pdf", "text/html", "multipart/form-data; boundary=x",
                                    "application/x-www-form-urlencoded", None])
 def test_wrong_content_types_get_415(server, media):
-    before = graph_sizes(server)
+    before = server.graph_sizes()
     status, headers, answer = put(server, new_id(), course("course-hostile-type"), media)
     check_answer(status, headers, answer)
     assert status == 415 and "Content-Type" in json.loads(answer)["error"]
@@ -272,7 +265,7 @@ def test_wrong_content_types_get_415(server, media):
         status, _, answer = server.request(path, method="POST", data=b"ASK {}",
                                            headers={**AUTH, **({"Content-Type": media} if media else {})})
         assert status == 415, (path, media, answer)
-    assert graph_sizes(server) == before
+    assert server.graph_sizes() == before
 
 
 # --- SPARQL Update texts ---------------------------------------------------------------------------------
