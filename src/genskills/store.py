@@ -233,6 +233,10 @@ class OxigraphStore:
                 # The lock makes this process the only writer: a staging graph found now was left
                 # by a process killed mid-write, and readers would see it (tests/test_kill_recovery.py).
                 self._drop_stale_staging()
+                # Folders beside the store were left by a load killed before or during its swap:
+                # the store in place is the one to keep (the lock is ours), they only take disk.
+                shutil.rmtree(self.path.with_name(self.path.name + ".rebuild"), ignore_errors=True)
+                shutil.rmtree(old, ignore_errors=True)
         except OSError as exc:
             hint = " (is another genskills process using it?)" if "lock" in str(exc).lower() else ""
             raise StoreError(f"cannot open the store at {self.path}: {exc}{hint}") from exc
