@@ -3,6 +3,7 @@ ETag / If-Match (a stale tag is refused), history with the previous states, conc
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 
@@ -29,9 +30,15 @@ def server(tmp_path_factory):
     running.stop()
 
 
+@functools.cache
+def _shipped() -> Graph:
+    """The illustrative catalogue, parsed once (read only)."""
+    return Graph().parse(TEMPLATE)
+
+
 def course(course_id: str, *, hours: int = 2000, region: str = "region-84") -> bytes:
     """A valid illustrative course in Turtle: a shipped one under a new id."""
-    shipped = Graph().parse(TEMPLATE)
+    shipped = _shipped()
     new = GSKD[course_id]
     out = Graph()
     for p, o in shipped.predicate_objects(GSKD[SHIPPED]):

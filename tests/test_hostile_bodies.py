@@ -99,7 +99,7 @@ def test_any_json_document_is_answered_without_a_server_error(server, media, doc
 # --- accepted bodies store exactly the text given (no injection) ---------------------------------------
 # Few examples: each accepted write is validated by SHACL and derived again (seconds on a busy machine).
 
-@settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=TEXTS.filter(lambda t: t.strip()))
 def test_a_title_in_json_columns_is_stored_as_given_or_refused(server, title):
     course_id = new_id()
@@ -117,7 +117,7 @@ def test_a_title_in_json_columns_is_stored_as_given_or_refused(server, title):
         (title, stored)
 
 
-@settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=TEXTS, media=st.sampled_from(["text/turtle", "application/n-triples", "application/rdf+xml"]))
 def test_a_title_in_rdf_is_stored_as_given_or_refused(server, title, media):
     """The title travels as an RDF literal written by rdflib: whatever it holds, the store keeps

@@ -63,11 +63,11 @@ SETTINGS: tuple[Setting, ...] = (
             "origins allowed to call the API from a browser: '*', a comma-separated list, or '' for none"),
     Setting("update_token", "GENSKILLS_UPDATE_TOKEN", str,
             "bearer token that enables SPARQL Update at /sparql/update (unset: updates are refused)"),
+    Setting("service_allow", "GENSKILLS_SERVICE_ALLOW", str,
+            "comma-separated endpoint IRIs that SERVICE and LOAD may reach (default: none)"),
     Setting("trusted_proxy", "GENSKILLS_TRUSTED_PROXY", str,
             "address of the reverse proxy whose X-Forwarded-For/-Proto/-Host/-Port headers are believed "
             "(unset: those headers are ignored)"),
-    Setting("service_allow", "GENSKILLS_SERVICE_ALLOW", str,
-            "comma-separated endpoint IRIs that SERVICE and LOAD may reach (default: none)"),
 )
 
 
