@@ -62,7 +62,7 @@ from genskills.namespaces import GSK, GSKD, STAGING_PREFIX
 from genskills.store import OxigraphStore
 from server import Server
 from test_kill_recovery import (ENV, N_TRIPLES, SEED, SPARQL_JSON, Digest, WriteAheadLog, alive, assert_all_gone,
-                                compared, copy_of, process_tree, sparql_rows, stop_cleanly)
+                                _signal, compared, copy_of, kill_tree, process_tree, sparql_rows, stop_cleanly)
 from test_kill_recovery import servers, template  # noqa: F401  (fixtures, used by name)
 
 COURSES = 200
@@ -89,13 +89,6 @@ main()
 
 # ---------------------------------------------------------------------------------
 # A command-line process, timed and killed
-
-
-def _send(pid: int, signum: int) -> None:
-    try:
-        os.kill(pid, signum)
-    except ProcessLookupError:
-        pass
 
 
 class Command:
@@ -148,18 +141,7 @@ class Command:
 
     def kill(self) -> list[int]:
         """Freeze the process and all it started (SIGSTOP), then SIGKILL them at once; their pids."""
-        pid = self.process.pid
-        _send(pid, signal.SIGSTOP)
-        tree = [pid]
-        while True:   # a stopped process starts no other: the tree is whole once it stops growing
-            found = [child for child in process_tree(pid) if child not in tree]
-            if not found:
-                break
-            for child in found:
-                _send(child, signal.SIGSTOP)
-            tree += found
-        for member in tree:
-            _send(member, signal.SIGKILL)
+        tree = kill_tree(self.process.pid)
         self.process.wait(timeout=30)
         self._close()
         return tree
@@ -191,7 +173,7 @@ def commands():
         if command.process.poll() is None:
             for pid in process_tree(command.process.pid):
                 if alive(pid):
-                    _send(pid, signal.SIGKILL)
+                    _signal(pid, signal.SIGKILL)
         command.finish(timeout=30)
 
 

@@ -105,12 +105,12 @@ def _signal(pid: int, signum: int) -> None:
         pass
 
 
-def power_cut(server: Server) -> list[int]:
-    """Kill the server and every process it started at one instant; their pids."""
-    _signal(server.process.pid, signal.SIGSTOP)
-    tree = [server.process.pid]
+def kill_tree(root: int) -> list[int]:
+    """Freeze ``root`` and every process it started (SIGSTOP), then SIGKILL them all: a power cut."""
+    _signal(root, signal.SIGSTOP)
+    tree = [root]
     while True:   # stopped processes start no new ones: the tree is whole once it stops growing
-        found = [pid for pid in process_tree(server.process.pid) if pid not in tree]
+        found = [pid for pid in process_tree(root) if pid not in tree]
         if not found:
             break
         for pid in found:
@@ -118,6 +118,12 @@ def power_cut(server: Server) -> list[int]:
         tree += found
     for pid in tree:
         _signal(pid, signal.SIGKILL)
+    return tree
+
+
+def power_cut(server: Server) -> list[int]:
+    """Kill the server and every process it started at one instant; their pids."""
+    tree = kill_tree(server.process.pid)
     server.process.wait(timeout=30)
     server.stop()   # reads the rest of its output
     return tree
