@@ -39,7 +39,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import random
 import signal
 import subprocess
