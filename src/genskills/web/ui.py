@@ -286,12 +286,17 @@ def _ontology_terms(lang: str) -> list[dict]:
 
 # --- gaps -----------------------------------------------------------------------------------
 
+def _eqf_level(name: str) -> int | None:
+    """The EQF level in parameter ``name`` (1 to 8), or None when it is absent or empty."""
+    value = request.args.get(name) or None
+    if value is not None and not (value.isdigit() and 1 <= int(value) <= 8):
+        raise QueryError(f"{name!r} must be an EQF level from 1 to 8, got {value!r}")
+    return int(value) if value else None
+
+
 def _facets_from_args() -> Facets:
-    level = request.args.get("level") or None
-    if level is not None and not (level.isdigit() and 1 <= int(level) <= 8):
-        raise QueryError(f"'level' must be an EQF level from 1 to 8, got {level!r}")
     return Facets(training_type=request.args.get("training_type") or None,
-                  level=int(level) if level else None, mode=request.args.get("mode") or None)
+                  level=_eqf_level("level"), mode=request.args.get("mode") or None)
 
 
 def _expanded(facets: Facets) -> Facets:
@@ -372,11 +377,8 @@ def learning_path():
     choices = _choices(lang)
     role = request.args.get("role") or None
     answer, competences = None, []
-    max_level = request.args.get("max_level") or None
-    if max_level is not None and not (max_level.isdigit() and 1 <= int(max_level) <= 8):
-        raise QueryError(f"'max_level' must be an EQF level from 1 to 8, got {max_level!r}")
     constraints = Constraints(region=_expand(request.args.get("region") or None),
-                              max_level=int(max_level) if max_level else None,
+                              max_level=_eqf_level("max_level"),
                               mode=_expand(request.args.get("mode") or None),
                               training_types=frozenset(_expand(v) for v in request.args.getlist("training_type") if v))
     have = [v for v in request.args.getlist("have") if v]
