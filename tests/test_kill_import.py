@@ -36,7 +36,6 @@ The whole module takes about 55 s on this machine (20 s of it in the module fixt
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import random
@@ -49,7 +48,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SKOS
@@ -60,7 +58,7 @@ from genskills.loading import load_sources
 from genskills.namespaces import GSK, GSKD, STAGING_PREFIX
 from genskills.store import OxigraphStore
 from server import Server
-from test_kill_recovery import (ENV, N_TRIPLES, SEED, SPARQL_JSON, Digest, WriteAheadLog, alive, assert_all_gone,
+from test_kill_recovery import (ENV, SEED, SPARQL_JSON, Digest, WriteAheadLog, digest, alive, assert_all_gone,
                                 _signal, compared, copy_of, kill_tree, process_tree, sparql_rows, stop_cleanly)
 from test_kill_recovery import servers, template  # noqa: F401  (fixtures, used by name)
 
@@ -178,26 +176,6 @@ def commands():
 
 # ---------------------------------------------------------------------------------
 # States: digests and canned answers
-
-
-def digest(path: Path) -> Digest:
-    """What a store holds: a hash of each named graph, its blank nodes canonicalised, and every quad counted.
-
-    ``test_kill_recovery.digest`` hashes blank node labels as stored: a load writes the ontology
-    and the shapes again, with new labels, so the same content would hash differently.
-    """
-    store = OxigraphStore(path, read_only=True)
-    try:
-        graphs = {}
-        for name in store.graph_names():
-            out = io.BytesIO()
-            store.dump(out, N_TRIPLES, graph=name)
-            dataset = ox.Dataset(ox.parse(out.getvalue(), format=ox.RdfFormat.N_TRIPLES))
-            dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-            graphs[name] = hashlib.sha256("\n".join(sorted(map(str, dataset))).encode("utf-8")).hexdigest()
-        return Digest(graphs, len(store))
-    finally:
-        store.close()
 
 
 def canned_answers(server: Server) -> dict[str, list[str]]:
